@@ -1,0 +1,3 @@
+#include "cordon.h"
+
+const char *cordon_version(void) { return CORDON_VERSION; }

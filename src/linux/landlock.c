@@ -1,0 +1,2 @@
+/* PLACEHOLDER: the Landlock helper replaces this file. */
+#include "linux/landlock.h"

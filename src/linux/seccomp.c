@@ -1,0 +1,2 @@
+/* PLACEHOLDER: the seccomp helper replaces this file. */
+#include "linux/seccomp.h"

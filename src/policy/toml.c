@@ -1,0 +1,2 @@
+/* PLACEHOLDER: the TOML helper replaces this file. */
+#include "policy/toml.h"
