@@ -6,9 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "common/cleanup.h"
 #include "common/error.h"
-#include "policy/paths.h"
 #include "policy/plan_json.h"
 #include "policy/resolve.h"
 #include "windows/cap_sids.h"
@@ -29,24 +27,11 @@ static const char help[] =
     "directories are looked for. --platform linux (the default) prints the plan.\n\n"
     CD_POLICY_FLAGS_HELP;
 
-/* cordon home, by the resolver's rule (resolve.c): $CORDON_HOME, else
- * $XDG_STATE_HOME/cordon, else ~/.local/state/cordon; absolute values only. */
-static char *cordon_home(void) {
-  const char *home = getenv("CORDON_HOME");
-  if (home && home[0] == '/')
-    return strdup(home);
-  const char *xdg = getenv("XDG_STATE_HOME");
-  if (xdg && xdg[0] == '/')
-    return cd_path_join(xdg, "cordon");
-  home = getenv("HOME");
-  return home && home[0] == '/' ? cd_path_join(home, ".local/state/cordon") : NULL;
-}
-
 static int explain_windows(const cd_plan *plan, bool json) {
   cordon_error err = {0};
   cd_win_cap_sids caps = {0};
   cd_win_ops ops;
-  _cleanup_free_ char *home = cordon_home();
+  const char *home = plan->state_dir;
   if (!home) {
     cd_cli_error("explain: cordon home is unknown (set CORDON_HOME)");
     return CD_EXIT_ERROR;

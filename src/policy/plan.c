@@ -48,6 +48,7 @@ void cd_plan_free(cd_plan *plan) {
   free(plan->cwd);
   free(plan->home);
   free(plan->worktree_root);
+  free(plan->state_dir);
   for (size_t i = 0; i < plan->n_paths; i++)
     free(plan->paths[i].path);
   free(plan->paths);

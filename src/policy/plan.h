@@ -50,6 +50,8 @@ struct cordon_plan {
   char *cwd;             /* canonical working directory of the command */
   char *home;            /* canonical home, NULL if unknown */
   char *worktree_root;   /* directory holding the .git marker of cwd, or NULL */
+  char *state_dir;       /* cordon home ($CORDON_HOME, $XDG_STATE_HOME/cordon or
+                          * ~/.local/state/cordon), absolute; NULL if unknown */
   cd_plan_path *paths;   /* sorted by path (strcmp): parents first */
   size_t n_paths;
   cd_strv create;        /* directories to create before start (explicit carveouts) */

@@ -467,7 +467,8 @@ cd_plan *cd_resolve(const cd_policy *policy, const char *cwd, char *const envp[]
   if (r == 0) {
     plan->cwd = strdup(w.cwd);
     plan->home = w.home ? strdup(w.home) : NULL;
-    if (!plan->cwd || (w.home && !plan->home))
+    plan->state_dir = w.state_dir ? strdup(w.state_dir) : NULL;
+    if (!plan->cwd || (w.home && !plan->home) || (w.state_dir && !plan->state_dir))
       r = cd_error_oom(err);
   }
   if (r == 0 && policy->mode == CD_MODE_DANGER_FULL_ACCESS) {
