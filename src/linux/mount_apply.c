@@ -119,8 +119,8 @@ static int make_mount_point(int root, const char *target, bool is_dir, cordon_er
 }
 
 /* Attach the detached mount TREE at TARGET under the new root (TREE is consumed). */
-static int attach(build *b, int tree, const char *target, bool is_dir, cordon_error *err) {
-  _cleanup_close_ int owned = tree;
+static int attach(build *b, int tree_fd, const char *target, bool is_dir, cordon_error *err) {
+  _cleanup_close_ int tree = tree_fd;
   _cleanup_close_ int at = open_beneath(b->root, target, O_PATH);
   if (at < 0 && errno == ENOENT) {
     if (make_mount_point(b->root, target, is_dir, err) < 0)
