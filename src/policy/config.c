@@ -103,6 +103,10 @@ static int apply_filesystem(const config_ctx *c, const cd_toml_value *table) {
   for (size_t i = 0; i < cd_toml_table_len(table); i++) {
     const char *path = cd_toml_table_key(table, i);
     const cd_toml_value *v = cd_toml_table_value(table, i);
+    /* A path cut at an escaped NUL would name another path than the file does. */
+    if (strlen(path) != cd_toml_table_key_len(table, i))
+      return fail_at(c, cd_toml_table_key_line(table, i), cd_toml_table_key_col(table, i),
+                     "a filesystem path contains a NUL byte");
     const char *name = get_string(c, v, path);
     if (!name)
       return -1;

@@ -106,8 +106,10 @@ static void test_errors_name_the_position(void **state) {
   expect_error("[profiles.a]\nprotected_names = [\"..\"]\n", "a", "one path component");
   expect_error("[profiles.a]\nkeep_env = [\"A=B\"]\n", "a", "not an environment variable name");
   expect_error("[profiles.a.filesystem]\n\"./x\" = \"rw\"\n", "a",
-               "cfg.toml:2:8: access must be");
+               "cfg.toml:2:9: access must be");
   expect_error("[profiles.a]\nfilesystem = 1\n", "a", "'filesystem' must be a table");
+  expect_error("[profiles.a.filesystem]\n\"./a\\u0000b\" = \"read\"\n", "a",
+               "cfg.toml:2:1: a filesystem path contains a NUL byte");
   expect_error("profiles = 1\n", NULL, "'profiles' must be a table");
   expect_error("[profiles]\na = 1\n", "a", "a profile must be a table");
   /* A path with a NUL byte would name something else than what the file says. */
