@@ -10,9 +10,7 @@
 #ifndef CD_LINUX_LANDLOCK_H
 #define CD_LINUX_LANDLOCK_H
 
-/* The kernel's header: with src/ on the include path, <linux/landlock.h> names this
- * very file, so the search continues past it. */
-#include_next <linux/landlock.h>
+#include <linux/landlock.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -8,10 +8,7 @@
 #ifndef CD_LINUX_SECCOMP_H
 #define CD_LINUX_SECCOMP_H
 
-/* The kernel's header: with src/ on the include path, <linux/seccomp.h> (which
- * libseccomp's <seccomp.h> includes) names this very file, so the search continues
- * past it. */
-#include_next <linux/seccomp.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
