@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <sys/wait.h>
 
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT};
 
 static void watched(sigset_t *set) {
   sigemptyset(set);
@@ -25,7 +25,7 @@ static int exit_status(int status) {
   return WEXITSTATUS(status);
 }
 
-int cd_supervise(pid_t child, pid_t target) {
+int cd_supervise(pid_t child, const cd_supervise_options *options) {
   sigset_t set;
   watched(&set);
   for (;;) {
@@ -41,6 +41,9 @@ int cd_supervise(pid_t child, pid_t target) {
     int sig = sigwaitinfo(&set, &info);
     if (sig < 0 || sig == SIGCHLD)
       continue;
-    kill(target, sig);
+    kill(options->target, sig == SIGTSTP && options->stop_as_stop ? SIGSTOP : sig);
+    /* SIGCONT, when it comes, resumes us and is forwarded like any other. */
+    if (sig == SIGTSTP && options->stop_self)
+      raise(SIGSTOP);
   }
 }

@@ -122,7 +122,8 @@ static _Noreturn void run_init(const run_ctx *ctx) {
   if (command == 0)
     exec_command(ctx);
   setpgid(command, command); /* also in the child: whichever runs first */
-  _exit(cd_supervise(command, -command));
+  const cd_supervise_options supervise = {.target = -command};
+  _exit(cd_supervise(command, &supervise));
 }
 
 /* The fallback's only process: the command itself. */
@@ -226,9 +227,14 @@ int cd_linux_run(const cd_plan *plan, char *const argv[], char *const envp[],
   if (r == 0) {
     close(alive[0]);
     alive[0] = -1;
-    /* Pid 1 passes signals to the command's group; the fallback's command leads its
-     * own group. */
-    r = cd_supervise(pid, ctx.namespaced ? pid : -pid);
+    /* Pid 1 passes signals on to the command's group; the fallback's command leads
+     * its own session and group. */
+    const cd_supervise_options supervise = {
+        .target = ctx.namespaced ? pid : -pid,
+        .stop_self = true,
+        .stop_as_stop = !ctx.namespaced,
+    };
+    r = cd_supervise(pid, &supervise);
   }
   sigprocmask(SIG_SETMASK, &ctx.old_mask, NULL);
 out:

@@ -29,6 +29,7 @@ typedef enum cd_plan_origin {
   CD_ORIGIN_PROTECTED, /* a protected child (.git, .agents, ...) of a writable root */
   CD_ORIGIN_SECRET,    /* a default secret, or a file ~/.ssh/config depends on */
   CD_ORIGIN_STATE,     /* cordon's own state directory */
+  CD_ORIGIN_SOCKET,    /* where the host's unix sockets live (host_sockets.h) */
 } cd_plan_origin;
 
 typedef struct cd_plan_path {

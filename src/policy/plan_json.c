@@ -10,6 +10,7 @@ static const char *const origin_names[] = {
     [CD_ORIGIN_PROTECTED] = "protected",
     [CD_ORIGIN_SECRET] = "secret",
     [CD_ORIGIN_STATE] = "state",
+    [CD_ORIGIN_SOCKET] = "socket",
 };
 
 static json_object *string_array(const cd_strv *v) {

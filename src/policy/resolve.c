@@ -19,6 +19,7 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "policy/host_sockets.h"
 #include "policy/paths.h"
 #include "policy/secrets.h"
 
@@ -233,19 +234,60 @@ static int replace_home_root(work *w, const cd_strv *secrets, cordon_error *err)
   return r;
 }
 
-/* Secrets are never readable unless a user entry names them exactly. */
-static int add_secrets(work *w, const cd_strv *secrets, cordon_error *err) {
-  for (size_t i = 0; i < secrets->len; i++) {
-    const char *s = secrets->items[i];
+/* Hide each of PATHS (canonical) that is reachable now, unless a user entry names
+ * it exactly: secrets are never readable, host sockets never reachable. */
+static int hide_paths(work *w, const cd_strv *paths, cd_plan_origin origin, const char *source,
+                      cordon_error *err) {
+  for (size_t i = 0; i < paths->len; i++) {
+    const char *s = paths->items[i];
     if (work_find(w, s) || work_access(w, s) == CD_ACCESS_NONE)
       continue;
     struct stat st;
     if (lstat(s, &st) < 0)
       continue; /* nothing to hide */
-    if (canonical_put(w, s, CD_ACCESS_NONE, CD_ORIGIN_SECRET, CD_LAYER_MODE, "secret", err) < 0)
+    if (canonical_put(w, s, CD_ACCESS_NONE, origin, CD_LAYER_MODE, source, err) < 0)
       return -1;
   }
   return 0;
+}
+
+/* Canonicalise every path of V in place (they are compared by canonical path). */
+static int canonicalize_all(cd_strv *v, const char *what, cordon_error *err) {
+  for (size_t i = 0; i < v->len; i++) {
+    char *canonical;
+    bool exists;
+    if (cd_path_canonicalize(v->items[i], &canonical, &exists, err) < 0)
+      return cd_error_prefix(err, "%s", what);
+    free(v->items[i]);
+    v->items[i] = canonical;
+  }
+  return 0;
+}
+
+/* The host's unix sockets are hidden like secrets (see host_sockets.h); what must
+ * stay reachable inside a hidden place is reopened read-only. */
+static int add_host_sockets(work *w, const cd_policy *policy, char *const envp[],
+                            cordon_error *err) {
+  static const char source[] = "host sockets";
+  cd_strv hide = {0}, reopen = {0};
+  bool tmp_writable = work_access(w, "/tmp") == CD_ACCESS_WRITE;
+  int r = cd_host_sockets_collect(policy, envp, !tmp_writable, &hide, &reopen, err);
+  if (r == 0)
+    r = canonicalize_all(&hide, source, err);
+  if (r == 0)
+    r = canonicalize_all(&reopen, source, err);
+  if (r == 0)
+    r = hide_paths(w, &hide, CD_ORIGIN_SOCKET, source, err);
+  for (size_t i = 0; r == 0 && i < reopen.len; i++) {
+    const char *p = reopen.items[i];
+    struct stat st;
+    if (work_find(w, p) || work_access(w, p) != CD_ACCESS_NONE || lstat(p, &st) < 0)
+      continue;
+    r = work_put(w, strdup(p), CD_ACCESS_READ, CD_ORIGIN_SOCKET, CD_LAYER_MODE, source, err);
+  }
+  cd_strv_free(&hide);
+  cd_strv_free(&reopen);
+  return r;
 }
 
 static int protect_child(work *w, const char *root, const char *name, cordon_error *err) {
@@ -483,21 +525,14 @@ cd_plan *cd_resolve(const cd_policy *policy, const char *cwd, char *const envp[]
     r = expand_entry(&w, &policy->entries[i], err);
   if (r == 0 && w.home_given)
     r = cd_secrets_collect(w.home_given, envp, &secrets, err);
-  /* Secrets are compared by canonical path. */
-  for (size_t i = 0; r == 0 && i < secrets.len; i++) {
-    char *canonical;
-    bool exists;
-    if (cd_path_canonicalize(secrets.items[i], &canonical, &exists, err) < 0) {
-      r = cd_error_prefix(err, "secret");
-      break;
-    }
-    free(secrets.items[i]);
-    secrets.items[i] = canonical;
-  }
+  if (r == 0)
+    r = canonicalize_all(&secrets, "secret", err);
   if (r == 0)
     r = replace_home_root(&w, &secrets, err);
   if (r == 0)
-    r = add_secrets(&w, &secrets, err);
+    r = hide_paths(&w, &secrets, CD_ORIGIN_SECRET, "secret", err);
+  if (r == 0)
+    r = add_host_sockets(&w, policy, envp, err);
   if (r == 0)
     r = add_protected(&w, policy, err);
   if (r == 0)

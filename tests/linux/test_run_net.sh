@@ -175,10 +175,16 @@ if [ -n "$host6" ]; then
   no_reach "TCP to the host's address $host6" tcp "$host6" "$(port tcphost6)"
 fi
 no_reach "the host's abstract unix socket" abstract "$abstract" 0
-# A pathname socket of the host (the session bus, an ssh agent, docker.sock live at
-# well-known paths): connecting needs no write access to the file system, only the
-# path. The variables naming them are removed; the sockets must be out of reach too.
-no_reach "the host's pathname unix socket (session bus style)" unix "$E2E/run/bus" 0
+# A pathname socket of the host: connecting needs no write access to the file
+# system, only the path, and Landlock has no right for it. cordon hides where the
+# session's sockets live: $XDG_RUNTIME_DIR (here the test's own), the socket named
+# by DBUS_SESSION_BUS_ADDRESS, /run. (A socket at an arbitrary path elsewhere stays
+# reachable; README says so.)
+export XDG_RUNTIME_DIR=$E2E/run DBUS_SESSION_BUS_ADDRESS=unix:path=$E2E/run/bus,guid=0
+no_reach "the session's bus in \$XDG_RUNTIME_DIR" unix "$E2E/run/bus" 0
+unset XDG_RUNTIME_DIR
+no_reach "the socket DBUS_SESSION_BUS_ADDRESS names" unix "$E2E/run/bus" 0
+unset DBUS_SESSION_BUS_ADDRESS
 no_reach "an external address (TCP 1.1.1.1:53)" tcp 1.1.1.1 53
 expect_status "offline: DNS lookup runs" 0 sb "$ws" -- "$PY" -c "
 import socket
@@ -221,6 +227,10 @@ ulog=$(grep '^unix ' "$E2E/listen.log")
 lacks "the pathname unix listener got nothing from the offline sandbox" "$ulog" "sandbox-"
 [ "$(grep -c ' accept$' <<<"$ulog")" = 1 ] && ok "the pathname unix listener accepted only the control" ||
   not_ok "the pathname unix listener accepted only the control" "$ulog"
+# --keep-env hands the bus to the command on purpose: then it is reachable.
+DBUS_SESSION_BUS_ADDRESS=unix:path=$E2E/run/bus expect_status "kept bus runs" 0 \
+  sb "$ws" --keep-env DBUS_SESSION_BUS_ADDRESS -- "$PY" "$E2E/probe.py" unix "$E2E/run/bus" 0 "kept-bus-$MARK"
+lacks "--keep-env DBUS_SESSION_BUS_ADDRESS reaches the bus" "$out" "ERR"
 
 # ICMP: the host's address answers the host, never the sandbox.
 if [ -n "$host4" ]; then

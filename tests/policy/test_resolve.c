@@ -523,6 +523,46 @@ static void test_special_paths(void **state) {
 }
 
 /* A workspace inside /tmp stays its own writable root, with its .git protected. */
+/* The host's unix sockets: /run, the runtime dir, the sockets the agent and bus
+ * variables name; reopened when the policy keeps the variable. */
+static void test_host_sockets(void **state) {
+  mkdirs("runtime");
+  mkdirs("agent");
+  write_file("runtime/bus", "");
+  write_file("agent/sock", "");
+  char runtime[PATH_MAX + 32], agent[PATH_MAX + 32], bus[PATH_MAX + 64];
+  snprintf(runtime, sizeof runtime, "XDG_RUNTIME_DIR=%s", at("runtime"));
+  snprintf(agent, sizeof agent, "SSH_AUTH_SOCK=%s", at("agent/sock"));
+  snprintf(bus, sizeof bus, "DBUS_SESSION_BUS_ADDRESS=unix:abstract=/x;unix:guid=1,path=%s",
+           at("runtime/bus"));
+  const char *extra[] = {runtime, agent, bus, NULL};
+  cd_policy p;
+  cd_policy_init(&p);
+  cd_plan *plan = resolve_ok(&p, "ws", extra);
+  assert_kind(plan, "/run", CD_PLAN_DENY_READ);
+  assert_int_equal(find(plan, "/run")->origin, CD_ORIGIN_SOCKET);
+  assert_kind(plan, at("runtime"), CD_PLAN_DENY_READ);
+  assert_kind(plan, at("agent/sock"), CD_PLAN_DENY_READ);
+  assert_null(find(plan, at("runtime/bus"))); /* hidden with its directory */
+  cd_plan_free(plan);
+
+  /* Kept variables: their sockets are reachable, the rest stays hidden. */
+  assert_int_equal(cd_strv_push(&p.keep_env, "SSH_AUTH_SOCK"), 0);
+  assert_int_equal(cd_strv_push(&p.keep_env, "DBUS_SESSION_BUS_ADDRESS"), 0);
+  plan = resolve_ok(&p, "ws", extra);
+  assert_null(find(plan, at("agent/sock")));
+  assert_kind(plan, at("runtime"), CD_PLAN_DENY_READ);
+  assert_kind(plan, at("runtime/bus"), CD_PLAN_READABLE_ROOT);
+  cd_plan_free(plan);
+
+  /* A user entry naming the place wins, as for secrets. */
+  add(&p, "/run", CD_ACCESS_READ, CD_LAYER_FLAGS);
+  plan = resolve_ok(&p, "ws", extra);
+  assert_kind(plan, "/run", CD_PLAN_READABLE_ROOT);
+  cd_plan_free(plan);
+  cd_policy_clear(&p);
+}
+
 static void test_workspace_inside_tmp(void **state) {
   char tmpl[] = "/tmp/cordon-ws-XXXXXX";
   assert_non_null(mkdtemp(tmpl));
@@ -565,6 +605,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_danger_full_access, setup, teardown),
       cmocka_unit_test_setup_teardown(test_state_dir_protected, setup, teardown),
       cmocka_unit_test_setup_teardown(test_special_paths, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_host_sockets, setup, teardown),
       cmocka_unit_test(test_workspace_inside_tmp),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
