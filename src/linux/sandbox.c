@@ -89,7 +89,8 @@ static int confine(const run_ctx *ctx, cordon_error *err) {
     return -1;
   if (ctx->use_landlock && cd_landlock_apply(&ctx->landlock, err) < 0)
     return -1;
-  cd_seccomp_options seccomp = {.network = ctx->plan->network.mode};
+  cd_seccomp_options seccomp = {.network = ctx->plan->network.mode,
+                                .no_unix_sockets = !ctx->namespaced};
   return cd_seccomp_apply(&seccomp, err);
 }
 

@@ -153,6 +153,13 @@ static const cd_seccomp_rule rule_table[] = {
     {.syscall = "socket", .errnum = EPERM, .why = "no network but TCP",
      .restricted_network = true,
      .conds = {ARG_EQ(0, AF_INET6), PROTOCOL_NOT_TCP}, .n_conds = 2},
+
+    /* The fallback has no mount layer to hide the host's unix sockets (the session
+     * bus, systemd, agents, docker), and connecting to one needs no write access,
+     * which is all Landlock checks. Without socket(AF_UNIX) none can be reached;
+     * socketpair, which reaches nothing outside, stays. */
+    {.syscall = "socket", .errnum = EPERM, .why = "no host unix sockets",
+     .no_unix_sockets = true, .conds = {ARG_EQ(0, AF_UNIX)}, .n_conds = 1},
 };
 
 _Static_assert(sizeof rule_table / sizeof rule_table[0] <= CD_SECCOMP_MAX_RULES,
@@ -163,6 +170,8 @@ void cd_seccomp_lower(const cd_seccomp_options *options, cd_seccomp_filter *out)
   for (size_t i = 0; i < sizeof rule_table / sizeof rule_table[0]; i++) {
     const cd_seccomp_rule *rule = &rule_table[i];
     if (rule->restricted_network && options->network == CD_NET_ONLINE)
+      continue;
+    if (rule->no_unix_sockets && !options->no_unix_sockets)
       continue;
     out->rules[out->n_rules++] = rule;
   }

@@ -19,6 +19,8 @@
 
 typedef struct cd_seccomp_options {
   cd_network_mode network; /* offline and proxy also deny every socket but TCP and local ones */
+  bool no_unix_sockets;    /* deny socket(AF_UNIX): the fallback, where no mount hides the
+                            * host's sockets (socketpair stays: it reaches nothing) */
 } cd_seccomp_options;
 
 /* What a condition tests on one argument. Every test reads the argument's low 32
@@ -51,6 +53,7 @@ typedef struct cd_seccomp_rule {
   int errnum;
   const char *why;
   bool restricted_network; /* only when the network is offline or proxy */
+  bool no_unix_sockets;    /* only with cd_seccomp_options.no_unix_sockets */
   cd_seccomp_cond conds[CD_SECCOMP_MAX_CONDS];
   size_t n_conds;
 } cd_seccomp_rule;

@@ -101,6 +101,14 @@ if wait_until 20 test -s "$E2E/ports"; then
     "$PY -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b\"sandbox-udp\", (\"127.0.0.1\", $uport))'"
   try "fallback offline: the host's abstract unix socket refused" denied "$ws" \
     "$PY -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect(\"\\0$MARK-abs\"); s.sendall(b\"sandbox-abs\")'"
+  # Pathname sockets: no mount hides /run here, so no unix socket can be made at
+  # all; socketpair, which reaches nothing outside, still works.
+  "$PY" -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(60)' "$E2E/host.sock" &
+  e2e_pids+=($!)
+  wait_until 20 test -S "$E2E/host.sock"
+  try "fallback: a host pathname unix socket refused" denied "$ws" \
+    "$PY -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect(\"$E2E/host.sock\")'"
+  try "fallback: socketpair works" allowed "$ws" "$PY -c 'import socket; a, b = socket.socketpair(); a.send(b\"x\"); assert b.recv(1) == b\"x\"'"
   try "fallback online: TCP to the host allowed (control)" allowed "$ws" \
     "$PY -c 'import socket; s = socket.create_connection((\"127.0.0.1\", $tport), timeout=5); s.sendall(b\"online-tcp\")'" --network online
   wait_until 20 grep -q "online-tcp" "$E2E/listen.log" && ok "fallback online: the listener got it (control)" ||
