@@ -1,8 +1,8 @@
 /* cordon run on Linux.
  *
- *   cordon ── unshare(user, mount, pid, ipc, uts[, net]) ── fork
- *     └─ pid 1: loopback up, new root (mount_apply), setsid, drop privileges,
- *               Landlock, seccomp ── fork
+ *   cordon ── clone(new user, mount, pid, ipc, uts[, net] namespaces)
+ *     └─ pid 1: uid/gid map, loopback up, new root (mount_apply), setsid, drop
+ *               privileges, Landlock, seccomp ── fork
  *          └─ the command (its own process group), fds beyond stdio closed
  *
  * cordon forwards signals to pid 1, pid 1 to the command's process group; pid 1
@@ -40,6 +40,8 @@ typedef struct run_ctx {
   char *const *argv;
   char *const *envp;
   sigset_t old_mask;         /* restored in the command */
+  uid_t uid;                 /* the caller's, mapped to itself in the sandbox */
+  gid_t gid;
   int parent_alive;          /* read end: EOF once cordon is gone */
   bool namespaced;
   cd_mount_ops mounts;       /* namespaced only */
@@ -98,6 +100,8 @@ static int confine(const run_ctx *ctx, cordon_error *err) {
 static _Noreturn void run_init(const run_ctx *ctx) {
   cordon_error err = {0};
   if (die_with_parent(ctx->parent_alive, &err) < 0)
+    setup_failed(&err);
+  if (cd_namespaces_map_self(ctx->uid, ctx->gid, &err) < 0)
     setup_failed(&err);
   if (ctx->plan->network.mode != CD_NET_ONLINE && cd_loopback_up(&err) < 0)
     setup_failed(&err);
@@ -187,7 +191,8 @@ int cd_linux_run(const cd_plan *plan, char *const argv[], char *const envp[],
                         "network 'proxy' is not supported by cordon run on Linux yet; use "
                         "offline or online");
 
-  run_ctx ctx = {.plan = plan, .argv = argv, .envp = envp, .namespaced = true};
+  run_ctx ctx = {.plan = plan, .argv = argv, .envp = envp, .namespaced = true,
+                 .uid = getuid(), .gid = getgid()};
   int abi = cd_landlock_abi();
   int r = 0;
   if (cd_mount_plan_lower(plan, &ctx.mounts, err) < 0)
@@ -205,19 +210,20 @@ int cd_linux_run(const cd_plan *plan, char *const argv[], char *const envp[],
   cd_signals_block(&ctx.old_mask);
   cordon_error why = {0};
   bool refused = false;
-  if (cd_namespaces_enter(plan->network.mode != CD_NET_ONLINE, &refused, &why) < 0 && !refused) {
+  pid_t pid = cd_namespaces_clone(plan->network.mode != CD_NET_ONLINE, &refused, &why);
+  if (pid < 0 && !refused) {
     *err = why;
     r = -1;
-  } else if (refused) {
+  } else if (pid < 0) {
     ctx.namespaced = false;
     cd_landlock_ruleset_clear(&ctx.landlock);
     ctx.use_landlock = false;
     cd_error_prefix(&why, "user namespaces are unavailable");
     r = prepare_fallback(&ctx, &why, abi, options, err);
+    pid = r == 0 ? fork() : -1;
+    if (r == 0 && pid < 0)
+      r = cd_error_set(err, errno, "starting the sandbox");
   }
-  pid_t pid = r == 0 ? fork() : 0;
-  if (r == 0 && pid < 0)
-    r = cd_error_set(err, errno, "starting the sandbox");
   if (r == 0 && pid == 0) {
     close(alive[1]);
     ctx.parent_alive = alive[0];
