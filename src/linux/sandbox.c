@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,22 +55,53 @@ static _Noreturn void setup_failed(const cordon_error *err) {
   _exit(SETUP_FAILED);
 }
 
-/* The command: its own process group (signals from pid 1 reach its pipeline), the
- * caller's signal mask, and no file descriptor but stdio: an inherited descriptor
- * of a host directory would reach past the new root and the read-only mounts. */
+static int exit_status_for(int error) { return error == ENOENT ? 127 : 126; }
+
+static void report_exec_failure(const char *command, int error) {
+  if (error == ENOENT)
+    fprintf(stderr, "cordon: %s: command not found\n", command);
+  else
+    fprintf(stderr, "cordon: %s: %s\n", command, strerror(error));
+}
+
+/* The fallback's command replaces the sandbox's only process: the caller's signal
+ * mask, and no file descriptor but stdio (an inherited descriptor of a host
+ * directory would reach past every path rule). */
 static _Noreturn void exec_command(const run_ctx *ctx) {
-  setpgid(0, 0);
   sigprocmask(SIG_SETMASK, &ctx->old_mask, NULL);
   close_range(3, ~0U, 0);
   extern char **environ;
   environ = (char **)ctx->envp;
   execvp(ctx->argv[0], ctx->argv);
   int e = errno;
-  if (e == ENOENT)
-    fprintf(stderr, "cordon: %s: command not found\n", ctx->argv[0]);
-  else
-    fprintf(stderr, "cordon: %s: %s\n", ctx->argv[0], strerror(e));
-  _exit(e == ENOENT ? 127 : 126);
+  report_exec_failure(ctx->argv[0], e);
+  _exit(exit_status_for(e));
+}
+
+/* Pid 1 starts the command with posix_spawn (a vfork, not a copy of pid 1's
+ * memory): its own process group (signals from pid 1 reach its whole pipeline),
+ * the caller's signal mask, and no file descriptor but stdio, as above. */
+static int spawn_command(const run_ctx *ctx, pid_t *pid, cordon_error *err) {
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_t actions;
+  if (posix_spawnattr_init(&attr) != 0 || posix_spawn_file_actions_init(&actions) != 0)
+    return cd_error_oom(err);
+  int r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  if (r == 0)
+    r = posix_spawnattr_setpgroup(&attr, 0);
+  if (r == 0)
+    r = posix_spawnattr_setsigmask(&attr, &ctx->old_mask);
+  if (r == 0)
+    r = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  if (r == 0)
+    r = posix_spawnp(pid, ctx->argv[0], &actions, &attr, ctx->argv, ctx->envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (r != 0) {
+    report_exec_failure(ctx->argv[0], r);
+    _exit(exit_status_for(r));
+  }
+  return 0;
 }
 
 /* Die when cordon dies, even if it died before the parent-death signal was set. */
@@ -119,14 +151,9 @@ static _Noreturn void run_init(const run_ctx *ctx) {
   }
   if (confine(ctx, &err) < 0)
     setup_failed(&err);
-  pid_t command = fork();
-  if (command < 0) {
-    cd_error_set(&err, errno, "starting the command");
+  pid_t command;
+  if (spawn_command(ctx, &command, &err) < 0)
     setup_failed(&err);
-  }
-  if (command == 0)
-    exec_command(ctx);
-  setpgid(command, command); /* also in the child: whichever runs first */
   const cd_supervise_options supervise = {.target = -command};
   _exit(cd_supervise(command, &supervise));
 }
@@ -177,8 +204,8 @@ static int exec_unsandboxed(char *const argv[], char *const envp[]) {
   environ = (char **)envp;
   execvp(argv[0], argv);
   int e = errno;
-  fprintf(stderr, "cordon: %s: %s\n", argv[0], e == ENOENT ? "command not found" : strerror(e));
-  return e == ENOENT ? 127 : 126;
+  report_exec_failure(argv[0], e);
+  return exit_status_for(e);
 }
 
 int cd_linux_run(const cd_plan *plan, char *const argv[], char *const envp[],
