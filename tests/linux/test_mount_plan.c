@@ -30,6 +30,20 @@ static cd_plan *plan_of(const row *rows, size_t n) {
   return plan;
 }
 
+/* Lower ROWS; the plan is freed by done(). */
+static cd_plan *lowered(const row *rows, size_t n, cd_mount_ops *ops) {
+  cd_plan *plan = plan_of(rows, n);
+  cordon_error err = {0};
+  if (cd_mount_plan_lower(plan, ops, &err) < 0)
+    fail_msg("lowering failed: %s", err.message);
+  return plan;
+}
+
+static void done(cd_plan *plan, cd_mount_ops *ops) {
+  cd_mount_ops_clear(ops);
+  cd_plan_free(plan);
+}
+
 static void expect_op(const cd_mount_ops *ops, size_t i, cd_mount_kind kind, const char *target,
                       bool readonly) {
   assert_true(i < ops->len);
@@ -53,10 +67,8 @@ static void test_workspace_write(void **state) {
       {"/tmp", CD_PLAN_WRITABLE_ROOT, true},
       {"/tmp/ws2", CD_PLAN_WRITABLE_ROOT, true},
   };
-  cd_plan *plan = plan_of(rows, sizeof rows / sizeof rows[0]);
   cd_mount_ops ops;
-  cordon_error err = {0};
-  assert_int_equal(cd_mount_plan_lower(plan, &ops, &err), 0);
+  cd_plan *plan = lowered(rows, sizeof rows / sizeof rows[0], &ops);
   size_t i = 0;
   expect_op(&ops, i++, CD_MOUNT_BIND, "/", true);
   expect_op(&ops, i++, CD_MOUNT_DEV, "/dev", false);
@@ -73,8 +85,7 @@ static void test_workspace_write(void **state) {
   expect_op(&ops, i++, CD_MOUNT_TMPFS, "/tmp", false);
   expect_op(&ops, i++, CD_MOUNT_BIND, "/tmp/ws2", false);
   assert_int_equal(ops.len, i);
-  cd_mount_ops_clear(&ops);
-  cd_plan_free(plan);
+  done(plan, &ops);
 }
 
 /* A path in the plan must not be hidden by a later mount of an unrelated path:
@@ -88,17 +99,14 @@ static void test_parents_first(void **state) {
       {"/devices", CD_PLAN_WRITABLE_ROOT, true},
       {"/proc-like", CD_PLAN_DENY_READ, true},
   };
-  cd_plan *plan = plan_of(rows, sizeof rows / sizeof rows[0]);
   cd_mount_ops ops;
-  cordon_error err = {0};
-  assert_int_equal(cd_mount_plan_lower(plan, &ops, &err), 0);
+  cd_plan *plan = lowered(rows, sizeof rows / sizeof rows[0], &ops);
   for (size_t i = 0; i < ops.len; i++)
     for (size_t j = i + 1; j < ops.len; j++)
       if (strcmp(ops.items[i].target, ops.items[j].target) != 0)
         assert_false(cd_path_is_within(ops.items[i].target, ops.items[j].target));
   assert_int_equal(ops.len, 8);
-  cd_mount_ops_clear(&ops);
-  cd_plan_free(plan);
+  done(plan, &ops);
 }
 
 /* Nested binds with the access of their parent add nothing and are skipped;
@@ -112,10 +120,8 @@ static void test_redundant_binds_skipped(void **state) {
       {"/ws", CD_PLAN_WRITABLE_ROOT, true},
       {"/ws/sub", CD_PLAN_WRITABLE_ROOT, true},
   };
-  cd_plan *plan = plan_of(rows, sizeof rows / sizeof rows[0]);
   cd_mount_ops ops;
-  cordon_error err = {0};
-  assert_int_equal(cd_mount_plan_lower(plan, &ops, &err), 0);
+  cd_plan *plan = lowered(rows, sizeof rows / sizeof rows[0], &ops);
   size_t i = 0;
   expect_op(&ops, i++, CD_MOUNT_BIND, "/", true);
   expect_op(&ops, i++, CD_MOUNT_DEV, "/dev", false);
@@ -124,22 +130,18 @@ static void test_redundant_binds_skipped(void **state) {
   expect_op(&ops, i++, CD_MOUNT_PROC, "/proc", false);
   expect_op(&ops, i++, CD_MOUNT_BIND, "/ws", false);
   assert_int_equal(ops.len, i);
-  cd_mount_ops_clear(&ops);
-  cd_plan_free(plan);
+  done(plan, &ops);
 }
 
 /* Only a writable /tmp is private: a read-only one is the host's, as bound with "/". */
 static void test_readonly_tmp_is_the_hosts(void **state) {
   const row rows[] = {{"/", CD_PLAN_READABLE_ROOT, true}, {"/tmp", CD_PLAN_DENY_WRITE, true}};
-  cd_plan *plan = plan_of(rows, 2);
   cd_mount_ops ops;
-  cordon_error err = {0};
-  assert_int_equal(cd_mount_plan_lower(plan, &ops, &err), 0);
+  cd_plan *plan = lowered(rows, 2, &ops);
   assert_int_equal(ops.len, 3);
   for (size_t i = 0; i < ops.len; i++)
     assert_int_not_equal(ops.items[i].kind, CD_MOUNT_TMPFS);
-  cd_mount_ops_clear(&ops);
-  cd_plan_free(plan);
+  done(plan, &ops);
 }
 
 static void test_own_filesystems_refused(void **state) {
@@ -161,18 +163,15 @@ static void test_own_filesystems_refused(void **state) {
  * sandbox's own filesystems. */
 static void test_no_root(void **state) {
   const row rows[] = {{"/usr", CD_PLAN_READABLE_ROOT, true}, {"/ws", CD_PLAN_WRITABLE_ROOT, true}};
-  cd_plan *plan = plan_of(rows, 2);
   cd_mount_ops ops;
-  cordon_error err = {0};
-  assert_int_equal(cd_mount_plan_lower(plan, &ops, &err), 0);
+  cd_plan *plan = lowered(rows, 2, &ops);
   size_t i = 0;
   expect_op(&ops, i++, CD_MOUNT_DEV, "/dev", false);
   expect_op(&ops, i++, CD_MOUNT_PROC, "/proc", false);
   expect_op(&ops, i++, CD_MOUNT_BIND, "/usr", true);
   expect_op(&ops, i++, CD_MOUNT_BIND, "/ws", false);
   assert_int_equal(ops.len, i);
-  cd_mount_ops_clear(&ops);
-  cd_plan_free(plan);
+  done(plan, &ops);
 }
 
 int main(void) {
