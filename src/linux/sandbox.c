@@ -133,6 +133,9 @@ static _Noreturn void run_init(const run_ctx *ctx) {
   cordon_error err = {0};
   if (die_with_parent(ctx->parent_alive, &err) < 0)
     setup_failed(&err);
+  /* The caller's descriptors stop here: one of a host directory, reopened by the
+   * command through /proc/1/fd, would lead out of the new root. */
+  close_range(3, ~0U, 0);
   if (cd_namespaces_map_self(ctx->uid, ctx->gid, &err) < 0)
     setup_failed(&err);
   if (ctx->plan->network.mode != CD_NET_ONLINE && cd_loopback_up(&err) < 0)
@@ -141,6 +144,13 @@ static _Noreturn void run_init(const run_ctx *ctx) {
     setup_failed(&err);
   if (chdir(ctx->plan->cwd) < 0) {
     cd_error_set(&err, errno, "entering the working directory '%s'", ctx->plan->cwd);
+    setup_failed(&err);
+  }
+  /* Pid 1 keeps no secret, but its /proc entries (fd, environ, root) are nobody's
+   * business inside; not dumpable closes them to the command. (Only now: the
+   * uid_map it wrote above belongs to root while it is not dumpable.) */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    cd_error_set(&err, errno, "PR_SET_DUMPABLE");
     setup_failed(&err);
   }
   /* A new session: the command has no controlling terminal, so it cannot reach
@@ -247,6 +257,10 @@ int cd_linux_run(const cd_plan *plan, char *const argv[], char *const envp[],
     ctx.use_landlock = false;
     cd_error_prefix(&why, "user namespaces are unavailable");
     r = prepare_fallback(&ctx, &why, abi, options, err);
+    /* Without a pid namespace the command can see cordon: keep it out of cordon's
+     * /proc entries (its environment still holds what the command's lost). */
+    if (r == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+      r = cd_error_set(err, errno, "PR_SET_DUMPABLE");
     pid = r == 0 ? fork() : -1;
     if (r == 0 && pid < 0)
       r = cd_error_set(err, errno, "starting the sandbox");

@@ -32,6 +32,11 @@ got=$(sb "$ws" -- sh -c 'ls -l /proc/self/fd/ | grep -c -- "->"')
 # An inherited descriptor to a host directory is not passed on.
 got=$(sb "$ws" -- sh -c 'test -e /proc/self/fd/7 && echo FD7-OPEN || echo FD7-CLOSED' 7<"$HOME")
 [ "$got" = FD7-CLOSED ] && ok "an inherited fd (7, a host directory) is closed" || not_ok "an inherited fd (7, a host directory) is closed" "$got"
+# Nor does pid 1 keep it where the command could reopen it (/proc/1/fd), and pid 1's
+# /proc entries are closed to the command.
+got=$(sb "$ws" -- sh -c 'ls /proc/1/fd/7 >/dev/null 2>&1 && echo PID1-FD7 || echo PID1-CLOSED; cat /proc/1/environ >/dev/null 2>&1 && echo ENVIRON-READ || echo ENVIRON-CLOSED' 7<"$HOME")
+contains "pid 1 holds no inherited descriptor" "$got" "PID1-CLOSED"
+contains "pid 1's environment is closed to the command" "$got" "ENVIRON-CLOSED"
 
 # A terminal stays a terminal (script gives cordon a pty).
 term_out=$(timeout -k 5 60 script -qec "$CORDON run --cwd $ws -- sh -c 'test -t 0 && test -t 1 && test -t 2 && echo TTY-YES'" /dev/null </dev/null 2>&1)
