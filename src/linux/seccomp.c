@@ -1,5 +1,5 @@
-/* seccomp, lower: the rule table and what each condition means to libseccomp.
- * Pure data and arithmetic; seccomp_apply.c loads the result. */
+/* seccomp, lower: the rule table, and each rule as text. Pure data; seccomp_build.c
+ * turns the rules into a libseccomp filter. */
 #include "linux/seccomp.h"
 
 #include <errno.h>
@@ -175,66 +175,6 @@ void cd_seccomp_lower(const cd_seccomp_options *options, cd_seccomp_filter *out)
       continue;
     out->rules[out->n_rules++] = rule;
   }
-}
-
-/* (arg & MASK) == VALUE on the whole 64-bit argument; with a 32-bit MASK the upper
- * half is ignored, as the kernel ignores it. */
-static struct scmp_arg_cmp masked_eq(unsigned arg, uint32_t mask, uint32_t value) {
-  return (struct scmp_arg_cmp){.arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = mask,
-                               .datum_b = value};
-}
-
-/* Append CMP to OUT while it has room; count it either way. */
-static void emit(struct scmp_arg_cmp *out, size_t *n, struct scmp_arg_cmp cmp) {
-  if (*n < CD_SECCOMP_MAX_ALTERNATIVES)
-    out[*n] = cmp;
-  (*n)++;
-}
-
-size_t cd_seccomp_cond_alternatives(const cd_seccomp_cond *cond,
-                                    struct scmp_arg_cmp out[CD_SECCOMP_MAX_ALTERNATIVES]) {
-  size_t n = 0;
-  switch (cond->test) {
-  case CD_SECCOMP_MASKED_EQ:
-    emit(out, &n, masked_eq(cond->arg, cond->mask, cond->value));
-    break;
-  case CD_SECCOMP_ANY_BIT:
-    /* Some bit of the mask is set: one comparison per bit. */
-    for (unsigned b = 0; b < 32; b++)
-      if (cond->mask & (1u << b))
-        emit(out, &n, masked_eq(cond->arg, 1u << b, 1u << b));
-    break;
-  case CD_SECCOMP_FLAG_EXCEPT:
-    /* The flag bits are set and some other bit differs from the exception: one
-     * comparison per other bit, requiring it to be the opposite of the exception's.
-     * An exception without the flag bits never matches them: no exception at all. */
-    if ((cond->value & cond->mask) != cond->mask) {
-      emit(out, &n, masked_eq(cond->arg, cond->mask, cond->mask));
-      break;
-    }
-    for (unsigned b = 0; b < 32; b++) {
-      uint32_t bit = 1u << b;
-      if (!(cond->mask & bit))
-        emit(out, &n, masked_eq(cond->arg, cond->mask | bit, cond->mask | (bit & ~cond->value)));
-    }
-    break;
-  case CD_SECCOMP_NOT_IN:
-    /* Each unlisted value below the largest listed one, then everything above it in
-     * one 64-bit comparison: that one also takes in any value with junk in its
-     * upper half, so such a call is refused even when its low half is listed. No
-     * real caller passes one: libc sign-extends an int. */
-    if (cond->n_values == 0)
-      break;
-    for (size_t i = 0, v = 0; i < cond->n_values; i++) {
-      for (; v < cond->values[i] && n <= CD_SECCOMP_MAX_ALTERNATIVES; v++)
-        emit(out, &n, masked_eq(cond->arg, 0xffffffffu, (uint32_t)v));
-      v = (size_t)cond->values[i] + 1;
-    }
-    emit(out, &n, (struct scmp_arg_cmp){.arg = cond->arg, .op = SCMP_CMP_GT,
-                                        .datum_a = cond->values[cond->n_values - 1]});
-    break;
-  }
-  return n;
 }
 
 /* A growing line in a fixed buffer, snprintf-style: LEN counts what would have

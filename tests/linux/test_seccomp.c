@@ -1,4 +1,6 @@
-/* seccomp tests: the lowered rule table as data, then real enforcement.
+/* seccomp tests: the lowered rule table as data, the programs compiled in at build
+ * time against what libseccomp builds from the table now, then real enforcement
+ * (through cd_seccomp_apply, which loads those programs).
  *
  * Each probe makes one real system call in a forked child that has set
  * no_new_privs and loaded the filter; the child's exit status carries the errno
@@ -37,6 +39,7 @@
 
 #include "common/error.h"
 #include "linux/seccomp.h"
+#include "linux/seccomp_build.h"
 
 /* Outcomes beyond errno values (which stay below 250). */
 #define PROBE_BROKEN 250  /* the probe could not set its call up */
@@ -530,6 +533,12 @@ static void test_build_errors(void **state) {
   static const cd_seccomp_rule empty = {
       .syscall = "ptrace", .errnum = EPERM, .why = "test",
       .conds = {{.arg = 0, .test = CD_SECCOMP_ANY_BIT, .mask = 0}}, .n_conds = 1};
+  /* More conditions than a rule holds: refused before reading past them. */
+  static const cd_seccomp_rule too_many = {
+      .syscall = "ptrace", .errnum = EPERM, .why = "test",
+      .conds = {{.arg = 0, .test = CD_SECCOMP_MASKED_EQ, .mask = 1, .value = 1},
+                {.arg = 1, .test = CD_SECCOMP_MASKED_EQ, .mask = 1, .value = 1}},
+      .n_conds = CD_SECCOMP_MAX_CONDS + 1};
   struct {
     const cd_seccomp_rule *rule;
     const char *message;
@@ -537,6 +546,7 @@ static void test_build_errors(void **state) {
       {&unknown, "adding rule for no_such_call: unknown system call"},
       {&twice, "adding rule for ptrace: Invalid argument"},
       {&empty, "adding rule for ptrace: condition on a0 lowers to 0 comparisons"},
+      {&too_many, "adding rule for ptrace: 3 conditions, more than 2"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     cd_seccomp_filter f = {.rules = {cases[i].rule}, .n_rules = 1};
@@ -559,6 +569,54 @@ static void test_build(void **state) {
   uint32_t badarch = 0;
   assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_ACT_BADARCH, &badarch), 0);
   assert_int_equal(badarch, SCMP_ACT_ERRNO(EPERM));
+}
+
+/* The programs compiled in at build time (seccomp_gen) are, byte for byte, what
+ * libseccomp builds from the rule table now, for every option cordon can pass:
+ * a table edited without rebuilding them cannot pass unnoticed. */
+static void test_compiled_in(void **state) {
+  static const cd_network_mode modes[] = {CD_NET_OFFLINE, CD_NET_PROXY, CD_NET_ONLINE};
+  for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+    for (int no_unix = 0; no_unix < 2; no_unix++) {
+      cd_seccomp_options options = {.network = modes[m], .no_unix_sockets = no_unix};
+      cd_seccomp_filter f;
+      cd_seccomp_lower(&options, &f);
+      cordon_error err = {0};
+      _cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
+      _cleanup_free_ struct sock_filter *want = NULL;
+      size_t len = 0;
+      if (cd_seccomp_build(&f, &ctx, &err) < 0 || cd_seccomp_export(ctx, &want, &len, &err) < 0)
+        fail_msg("%s", err.message);
+      const cd_seccomp_program *got = cd_seccomp_program_for(&options);
+      size_t same = 0;
+      while (same < got->len && same < len &&
+             memcmp(&got->insns[same], &want[same], sizeof want[0]) == 0)
+        same++;
+      if (same != got->len || same != len)
+        fail_msg("network %s, no_unix_sockets %d: the compiled-in program (%u instructions) "
+                 "differs at instruction %zu from what libseccomp builds from the table (%zu)",
+                 cd_network_name(modes[m]), no_unix, got->len, same, len);
+    }
+  }
+}
+
+/* A refusal is the kernel's own errno: without no_new_privs or CAP_SYS_ADMIN
+ * (root gives up its capabilities with setuid), EACCES. */
+static void test_apply_error(void **state) {
+  if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0)
+    skip(); /* already set by whoever runs the tests: the load would succeed */
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    if (getuid() == 0 && setuid(65534) < 0)
+      _exit(PROBE_BROKEN);
+    cordon_error err = {0};
+    if (cd_seccomp_apply(&offline, &err) == 0)
+      _exit(0);
+    bool as_said = strcmp(err.message, "seccomp: loading the filter: Permission denied") == 0;
+    _exit(as_said ? err.errnum : PROBE_BROKEN);
+  }
+  assert_int_equal(wait_for(pid), EACCES);
 }
 
 /* no_userns: run ARGV under $NO_USERNS and return its exit status. */
@@ -642,6 +700,8 @@ int main(int argc, char *argv[]) {
       cmocka_unit_test(test_format),
       cmocka_unit_test(test_build_errors),
       cmocka_unit_test(test_build),
+      cmocka_unit_test(test_compiled_in),
+      cmocka_unit_test(test_apply_error),
       cmocka_unit_test(test_denied_offline),
       cmocka_unit_test(test_denied_online),
       cmocka_unit_test(test_network_offline),
