@@ -87,10 +87,13 @@ int cd_drop_privileges(cordon_error *err) {
                          SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED | SECBIT_KEEP_CAPS_LOCKED;
     if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
       return cd_error_set(err, errno, "setting securebits");
-    /* An empty bounding set: no file capability can grant anything either. */
-    for (unsigned long cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-      if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-        return cd_error_set(err, errno, "dropping capability %lu from the bounding set", cap);
+    /* An empty bounding set: no file capability can grant anything either. The
+     * kernel answers EINVAL past its last capability. */
+    unsigned long cap = 0;
+    while (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+      cap++;
+    if (errno != EINVAL || cap == 0)
+      return cd_error_set(err, errno, "dropping capability %lu from the bounding set", cap);
   }
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return cd_error_set(err, errno, "clearing ambient capabilities");
