@@ -1,6 +1,8 @@
 /* The capability SID store's file I/O and the OS entropy source: the only part of
  * the Windows lowering that touches the system. Portable C and stdio, with the few
- * calls C lacks (mkdir, an exclusive publish) chosen per OS below. */
+ * calls C lacks (mkdir, an exclusive publish) chosen per OS below. Paths are UTF-8;
+ * on Windows every call takes them as UTF-16 (the _w functions), so a cordon home
+ * with any character works whatever the ANSI code page. */
 #ifdef _WIN32
 #define _CRT_RAND_S /* rand_s, from stdlib.h */
 #endif
@@ -12,6 +14,8 @@
 
 #ifdef _WIN32
 #include <direct.h>
+#include <wchar.h>
+#include <windows.h>
 #define SEPARATOR "\\"
 #else
 #include <sys/stat.h>
@@ -47,9 +51,51 @@ int cd_win_random_os(void *buf, size_t len, void *ctx, cordon_error *err) {
 #endif
 }
 
+#ifdef _WIN32
+/* UTF-8 -> a new UTF-16 string; NULL with errno EINVAL for invalid UTF-8 (refused,
+ * never replaced: a replaced character would name another file) or ENOMEM. */
+static wchar_t *wide(const char *utf8) {
+  int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8, -1, NULL, 0);
+  if (n <= 0) {
+    errno = EINVAL;
+    return NULL;
+  }
+  wchar_t *w = malloc((size_t)n * sizeof *w);
+  if (!w) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8, -1, w, n) != n) {
+    free(w);
+    errno = EINVAL;
+    return NULL;
+  }
+  return w;
+}
+#endif
+
+static FILE *open_file(const char *path, const char *mode) {
+#ifdef _WIN32
+  _cleanup_free_ wchar_t *wpath = wide(path), *wmode = wide(mode);
+  return wpath && wmode ? _wfopen(wpath, wmode) : NULL;
+#else
+  return fopen(path, mode);
+#endif
+}
+
+static int remove_file(const char *path) {
+#ifdef _WIN32
+  _cleanup_free_ wchar_t *wpath = wide(path);
+  return wpath ? _wremove(wpath) : -1;
+#else
+  return remove(path);
+#endif
+}
+
 static int make_dir(const char *path) {
 #ifdef _WIN32
-  return _mkdir(path);
+  _cleanup_free_ wchar_t *wpath = wide(path);
+  return wpath ? _wmkdir(wpath) : -1;
 #else
   /* cordon home also holds the sandbox users' secrets: owner only. */
   return mkdir(path, 0700);
@@ -75,7 +121,7 @@ static int make_dirs(char *path) {
  * ERR set. */
 static int load(const char *path, bool may_be_missing, cd_win_cap_store *store,
                 cordon_error *err) {
-  _cleanup_fclose_ FILE *f = fopen(path, "rb");
+  _cleanup_fclose_ FILE *f = open_file(path, "rb");
   if (!f)
     return errno == ENOENT && may_be_missing ? 1 : cd_error_set(err, errno, "opening %s", path);
   _cleanup_free_ char *text = malloc(MAX_FILE_SIZE + 1);
@@ -100,14 +146,15 @@ static int write_all(FILE *f, const char *path, const char *text, cordon_error *
  * once must not end up with different SIDs on disk than in their ACEs. */
 static int publish(const char *tmp, const char *path) {
 #ifdef _WIN32
-  return rename(tmp, path); /* MoveFile semantics: never replaces PATH */
+  _cleanup_free_ wchar_t *wtmp = wide(tmp), *wpath = wide(path);
+  return wtmp && wpath ? _wrename(wtmp, wpath) : -1; /* MoveFile semantics: never replaces PATH */
 #else
   return link(tmp, path); /* fails if PATH exists */
 #endif
 }
 
 static bool exists(const char *path) {
-  _cleanup_fclose_ FILE *f = fopen(path, "rb");
+  _cleanup_fclose_ FILE *f = open_file(path, "rb");
   return f != NULL;
 }
 
@@ -124,7 +171,7 @@ static int create_store(const char *path, cd_win_random_fn rnd, void *ctx, cordo
   if (!tmp)
     return cd_error_oom(err);
   snprintf(tmp, n, "%s.%02x%02x%02x%02x", path, tag[0], tag[1], tag[2], tag[3]);
-  FILE *f = fopen(tmp, "wb");
+  FILE *f = open_file(tmp, "wb");
   if (!f)
     return cd_error_set(err, errno, "creating %s", tmp);
   int r = write_all(f, tmp, text, err);
@@ -132,7 +179,7 @@ static int create_store(const char *path, cd_win_random_fn rnd, void *ctx, cordo
     r = cd_error_set(err, errno, "writing %s", tmp);
   if (r == 0 && publish(tmp, path) < 0 && !exists(path))
     r = cd_error_set(err, errno, "creating %s", path);
-  remove(tmp);
+  remove_file(tmp);
   return r;
 }
 
@@ -154,7 +201,7 @@ static int append_workspace(const char *path, const cd_win_cap_store *store, con
     return cd_error_oom(err);
   snprintf(line, n, "workspace %s %s\n", sid, root);
   /* One write in append mode: concurrent appends land whole, one after the other. */
-  FILE *f = fopen(path, "ab");
+  FILE *f = open_file(path, "ab");
   if (!f)
     return cd_error_set(err, errno, "opening %s", path);
   int r = write_all(f, path, line, err);

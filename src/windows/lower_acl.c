@@ -216,6 +216,36 @@ static int lower_everyone_writable(lowering *l, const char *const *dirs, size_t 
   return 0;
 }
 
+/* The cwd's read grant is never deferred. While read grants wait for the
+ * background helper the command starts in a junction to the cwd, which spares it
+ * traversing the ancestors (the caller's profile), but the cwd's own DACL still
+ * decides what it may read there: a deferred grant would leave a read-only run
+ * unable to read its own working directory until the helper finished. So the
+ * grant on the cwd is applied before the command starts, at the cost of
+ * propagating it over the cwd's tree synchronously. Only when the plan makes the
+ * cwd readable (never under a deny_read path), only for a sandbox user (the caller
+ * reads it already), never on a filesystem root (see READABLE_ROOT above). A
+ * writable cwd has its immediate grants already (allow_write). */
+static int grant_cwd_read(lowering *l) {
+  const char *cwd = l->plan->cwd;
+  if (l->variant != CD_WIN_ELEVATED || !cwd || is_fs_root(cwd) ||
+      access_of(l->plan, cwd) != CD_ACCESS_READ)
+    return 0;
+  bool granted = false;
+  for (size_t i = 0; i < l->len; i++) {
+    cd_win_ace *a = &l->items[i];
+    if (a->type == CD_WIN_ACE_ALLOW && a->trustee == CD_WIN_TRUSTEE_GROUP &&
+        cd_win_path_within(a->path, cwd) && cd_win_path_within(cwd, a->path)) {
+      a->deferred = false;
+      granted = true;
+    }
+  }
+  if (granted)
+    return 0;
+  return push_group(l, cwd, CD_WIN_ACE_ALLOW, CD_WIN_MASK_READ, CD_WIN_INHERIT_DIR, false,
+                    CD_WIN_WHY_READABLE_ROOT);
+}
+
 /* Denies first, then allows, then the deferred read grants; by path within each
  * (parents first); stable otherwise. A prefix of this order never grants more than
  * the whole: an apply that stops half-way leaves less access, never more. */
@@ -262,6 +292,8 @@ int cd_win_lower_aces(const cd_plan *plan, const cd_win_lower_input *in, unsigne
   int r = 0;
   for (size_t i = 0; r == 0 && i < plan->n_paths; i++)
     r = lower_path(&l, i);
+  if (r == 0)
+    r = grant_cwd_read(&l);
   if (r == 0)
     r = lower_everyone_writable(&l, in->everyone_writable, in->n_everyone_writable);
   if (r < 0) {

@@ -27,8 +27,10 @@
  * Apply order: aces[] is in apply order. Deny ACEs come before allow ACEs and the
  * deferred read grants come last, so any prefix of the list grants no more than the
  * whole list: an apply that stops half-way never leaves more access than planned.
- * The apply layer must write ACLs in canonical order (SetEntriesInAcl does): explicit
- * deny, explicit allow, then inherited ACEs nearest parent first. That order is what
+ * The apply layer must write ACLs in canonical order: explicit deny, explicit allow,
+ * then inherited ACEs nearest parent first. SetEntriesInAcl is not relied on for it
+ * (Wine's does not produce it), so the apply layer reorders the ACL itself
+ * (setup/acl_apply.c) before writing it. That order is what
  * makes a reopened writable path under a read-only carveout work: its explicit allow
  * is checked before the deny it inherits from the carveout.
  *
@@ -39,7 +41,9 @@
  *
  * Firewall rules are machine-wide for the offline user: a run may start only when
  * the installed rules are exactly fw_rules (allow_local_binding changes them), so
- * one run's wider loopback never leaks into another's. */
+ * one run's wider loopback never leaks into another's. The setup marker records
+ * which way they were installed, and cd_setup_check refuses a run whose
+ * allow_local_binding differs. */
 #ifndef CD_WIN_OPS_H
 #define CD_WIN_OPS_H
 
@@ -194,6 +198,19 @@ typedef struct cd_win_token {
   cd_win_token_sid sids[CD_WIN_TOKEN_SIDS_MAX]; /* the restricting SIDs, in this order */
   size_t n_sids;
 } cd_win_token;
+
+/* The token spec as one command-line word, so the runner (which starts each
+ * command in the elevated variant) builds the same token: "FLAGS,ENTRY,...", FLAGS
+ * in hex, each ENTRY "logon", "everyone", "<cap name>:<SID>" or "user:<account>".
+ * Encode fails (and writes nothing usable) for a spec the decoder would refuse:
+ * unknown flags, no DISABLE_MAX_PRIVILEGE, no restricting SID, a capability SID not
+ * of cordon's form, a user other than the sandbox users. Decode sets *USER to the
+ * CD_WIN_USER_* constant the spec names, or NULL. */
+#define CD_WIN_TOKEN_ARG_MAX 512
+int cd_win_token_encode(const cd_win_token *t, const char *user,
+                        char out[CD_WIN_TOKEN_ARG_MAX], cordon_error *err);
+int cd_win_token_decode(const char *arg, cd_win_token *out, const char **user,
+                        cordon_error *err);
 
 /* ---- network: relay ports, firewall rules, WFP filters ---- */
 /* Proxy ports are reached through a fixed range of loopback relay ports chosen at

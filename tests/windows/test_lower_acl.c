@@ -235,6 +235,79 @@ static void test_read_only_uses_readonly_sid(void **state) {
   cd_plan_free(plan);
 }
 
+/* The group's read grant on the cwd is applied before the command starts (never
+ * deferred): the junction a run starts in while grants wait leads to the cwd,
+ * whose own DACL must already let the sandbox user read it. */
+static const cd_win_ace *cwd_grant(const lowered *l, const char *cwd) {
+  const cd_win_ace *found = NULL;
+  for (size_t i = 0; i < l->n; i++)
+    if (strcmp(l->aces[i].path, cwd) == 0 && l->aces[i].type == ALLOW &&
+        l->aces[i].trustee == GROUP) {
+      assert_null(found); /* one grant, not two */
+      found = &l->aces[i];
+    }
+  return found;
+}
+
+static void test_read_only_cwd_grant_immediate(void **state) {
+  /* Read-only mode: the cwd is readable through "/" only, which gets no grant. */
+  cd_plan *plan = plan_new(CD_MODE_READ_ONLY, CD_NET_OFFLINE, "/home/u/proj");
+  plan_add(plan, "/", CD_PLAN_READABLE_ROOT, true);
+  plan_add(plan, "/opt/data", CD_PLAN_READABLE_ROOT, true);
+  lowered l = lower_ok(plan, NULL, CD_WIN_ELEVATED, NULL, 0);
+  const cd_win_ace *a = cwd_grant(&l, "/home/u/proj");
+  assert_non_null(a);
+  assert_false(a->deferred);
+  assert_int_equal(a->mask, CD_WIN_MASK_READ);
+  assert_int_equal(a->inheritance, OICI);
+  /* Other readable roots stay deferred. */
+  const cd_win_ace *other = cwd_grant(&l, "/opt/data");
+  assert_non_null(other);
+  assert_true(other->deferred);
+  /* Before every deferred grant in apply order. */
+  for (size_t i = 0; i < l.n && &l.aces[i] != a; i++)
+    assert_false(l.aces[i].deferred);
+  cd_win_aces_free(l.aces, l.n);
+  cd_plan_free(plan);
+
+  /* The cwd as a readable root of its own: that grant is made immediate. */
+  plan = plan_new(CD_MODE_READ_ONLY, CD_NET_OFFLINE, "/home/u/proj");
+  plan_add(plan, "/", CD_PLAN_READABLE_ROOT, true);
+  plan_add(plan, "/home/u/proj", CD_PLAN_READABLE_ROOT, true);
+  l = lower_ok(plan, NULL, CD_WIN_ELEVATED, NULL, 0);
+  a = cwd_grant(&l, "/home/u/proj");
+  assert_non_null(a);
+  assert_false(a->deferred);
+  cd_win_aces_free(l.aces, l.n);
+  cd_plan_free(plan);
+}
+
+static void test_cwd_grant_only_when_readable(void **state) {
+  /* A hidden cwd is never granted. */
+  cd_plan *plan = plan_new(CD_MODE_READ_ONLY, CD_NET_OFFLINE, "/home/u/.ssh/x");
+  plan_add(plan, "/", CD_PLAN_READABLE_ROOT, true);
+  plan_add(plan, "/home/u/.ssh", CD_PLAN_DENY_READ, true);
+  lowered l = lower_ok(plan, NULL, CD_WIN_ELEVATED, NULL, 0);
+  assert_null(cwd_grant(&l, "/home/u/.ssh/x"));
+  cd_win_aces_free(l.aces, l.n);
+  cd_plan_free(plan);
+  /* The caller's own token reads it already: no ACE for the group. */
+  plan = plan_new(CD_MODE_READ_ONLY, CD_NET_ONLINE, "/home/u/proj");
+  plan_add(plan, "/", CD_PLAN_READABLE_ROOT, true);
+  l = lower_ok(plan, NULL, CD_WIN_UNELEVATED, NULL, 0);
+  assert_int_equal(l.n, 0);
+  cd_win_aces_free(l.aces, l.n);
+  cd_plan_free(plan);
+  /* A writable cwd keeps its write grants and gets no second, read-only one. */
+  plan = workspace_plan(false);
+  l = lower_ok(plan, "/ws", CD_WIN_ELEVATED, NULL, 0);
+  for (size_t i = 0; i < l.n; i++)
+    if (strcmp(l.aces[i].path, "/ws") == 0)
+      assert_int_not_equal(l.aces[i].mask, CD_WIN_MASK_READ);
+  cd_win_aces_free(l.aces, l.n);
+  cd_plan_free(plan);
+}
+
 static void test_everyone_writable(void **state) {
   cd_plan *plan = workspace_plan(false);
   plan_add(plan, "/home/u/.ssh", CD_PLAN_DENY_READ, true);
@@ -323,6 +396,8 @@ static void test_windows_paths(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_read_only_cwd_grant_immediate),
+      cmocka_unit_test(test_cwd_grant_only_when_readable),
       cmocka_unit_test(test_workspace_write_unelevated),
       cmocka_unit_test(test_masks_are_win32_values),
       cmocka_unit_test(test_gitfile_gets_no_inheritance),

@@ -166,8 +166,74 @@ static void test_cap_sid_form(void **state) {
   assert_false(cd_win_cap_sid_valid(""));
 }
 
+/* The runner gets the token spec on its command line: every spec the lowering makes
+ * survives the trip exactly, user included. */
+static void test_token_arg_roundtrip(void **state) {
+  cd_win_cap_sids caps;
+  caps_fixed(&caps, "/ws");
+  for (int v = 0; v < 2; v++) {
+    cd_win_variant variant = v ? CD_WIN_ELEVATED : CD_WIN_UNELEVATED;
+    const char *user = v ? CD_WIN_USER_OFFLINE : NULL;
+    cd_win_token t, back;
+    cd_win_lower_token(&caps, 1u << CD_WIN_CAP_GENERIC | 1u << CD_WIN_CAP_WORKSPACE, variant,
+                       &t);
+    char arg[CD_WIN_TOKEN_ARG_MAX];
+    cordon_error err = {0};
+    assert_int_equal(cd_win_token_encode(&t, user, arg, &err), 0);
+    assert_null(strpbrk(arg, " \t\"")); /* one plain command-line word */
+    const char *back_user = "unset";
+    assert_int_equal(cd_win_token_decode(arg, &back, &back_user, &err), 0);
+    assert_int_equal(back.flags, t.flags);
+    assert_int_equal(back.n_sids, t.n_sids);
+    for (size_t i = 0; i < t.n_sids; i++) {
+      assert_int_equal(back.sids[i].kind, t.sids[i].kind);
+      assert_string_equal(back.sids[i].sid, t.sids[i].sid);
+      if (t.sids[i].kind == CD_WIN_TOKEN_CAP)
+        assert_int_equal(back.sids[i].cap, t.sids[i].cap);
+    }
+    if (user)
+      assert_string_equal(back_user, user);
+    else
+      assert_null(back_user);
+  }
+  cd_win_cap_sids_clear(&caps);
+}
+
+/* The runner refuses any spec that would widen the command's token. */
+static void test_token_arg_refusals(void **state) {
+  static const char *const bad[] = {
+      "",                                     /* nothing */
+      "d",                                    /* no restricting SID: unrestricted token */
+      "c,logon",                              /* privileges kept (no DISABLE_MAX_PRIVILEGE) */
+      "1d,logon",                             /* unknown flag */
+      "zz,logon",                             /* not hex */
+      "d,logon,workspace:S-1-5-32-545",       /* a well-known SID (Users) as capability */
+      "d,logon,nosuchcap:S-1-5-21-1-2-3-4",   /* unknown kind */
+      "d,logon,user:Administrator",           /* not a sandbox user */
+      "d,user:CordonSandboxOffline,user:CordonSandboxOnline", /* two users */
+      "d,logon,,everyone",                    /* empty entry */
+      "d,everyone:S-1-5-11",                  /* Everyone with another SID */
+      "d,logon,logon,logon,logon,logon,logon,logon", /* too many */
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    cd_win_token t;
+    const char *user;
+    cordon_error err = {0};
+    if (cd_win_token_decode(bad[i], &t, &user, &err) != -1)
+      fail_msg("accepted \"%s\"", bad[i]);
+    assert_non_null(strstr(err.message, "token spec"));
+  }
+  /* Encode refuses what decode would: a spec naming the user without a user. */
+  cd_win_token t = {.flags = 0xd, .n_sids = 1};
+  t.sids[0].kind = CD_WIN_TOKEN_SANDBOX_USER;
+  char arg[CD_WIN_TOKEN_ARG_MAX];
+  cordon_error err = {0};
+  assert_int_equal(cd_win_token_encode(&t, NULL, arg, &err), -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_token_arg_roundtrip), cmocka_unit_test(test_token_arg_refusals),
       cmocka_unit_test(test_token_unelevated),  cmocka_unit_test(test_token_elevated_adds_user),
       cmocka_unit_test(test_token_read_only),   cmocka_unit_test(test_identity),
       cmocka_unit_test(test_lower_whole),       cmocka_unit_test(test_lower_refusals),

@@ -7,7 +7,7 @@
 #include <windows.h>
 
 #include "common/error.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 /* CreateProcess takes at most 32767 characters, the terminator included. */
 #define CMDLINE_MAX 32767
@@ -77,17 +77,17 @@ static void quote_arg(wbuf *b, const wchar_t *s) {
 int cd_rn_cmdline(char *const *argv, uint32_t argc, wchar_t **out, cordon_error *err) {
   wbuf b = {0};
   for (uint32_t i = 0; i < argc; i++) {
-    _cleanup_free_ wchar_t *w = cd_rn_wide(argv[i]);
+    _cleanup_free_ wchar_t *w = cd_wide(argv[i]);
     if (!w) {
       free(b.p);
-      return cd_rn_fail(err, EINVAL, "argv[%lu] is not valid UTF-8", (unsigned long)i);
+      return cd_win_fail(err, EINVAL, "argv[%lu] is not valid UTF-8", (unsigned long)i);
     }
     if (i == 0) {
       /* The program name ends at the next quote whatever precedes it, so it
        * cannot carry one. */
       if (wcschr(w, L'"')) {
         free(b.p);
-        return cd_rn_fail(err, EINVAL, "the program name %s contains '\"'", argv[0]);
+        return cd_win_fail(err, EINVAL, "the program name %s contains '\"'", argv[0]);
       }
       bool q = needs_quotes(w);
       if (q)
@@ -107,7 +107,7 @@ int cd_rn_cmdline(char *const *argv, uint32_t argc, wchar_t **out, cordon_error 
   }
   if (b.len >= CMDLINE_MAX) {
     free(b.p);
-    return cd_rn_fail(err, E2BIG, "the command line is %lu characters, over Windows' %d",
+    return cd_win_fail(err, E2BIG, "the command line is %lu characters, over Windows' %d",
                         (unsigned long)b.len, CMDLINE_MAX - 1);
   }
   *out = b.p;
@@ -131,9 +131,9 @@ int cd_rn_envblock(char *const *env, uint32_t envc, wchar_t **out, cordon_error 
   int r = -1;
   size_t total = 1;
   for (uint32_t i = 0; i < envc; i++) {
-    w[i] = cd_rn_wide(env[i]);
+    w[i] = cd_wide(env[i]);
     if (!w[i]) {
-      cd_rn_fail(err, EINVAL, "env[%lu] is not valid UTF-8", (unsigned long)i);
+      cd_win_fail(err, EINVAL, "env[%lu] is not valid UTF-8", (unsigned long)i);
       goto done;
     }
     total += wcslen(w[i]) + 1;

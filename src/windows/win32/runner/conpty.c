@@ -2,7 +2,7 @@
 
 #include <stdbool.h>
 
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 typedef HRESULT(WINAPI *create_fn)(COORD, HANDLE, HANDLE, DWORD, HPCON *);
 typedef HRESULT(WINAPI *resize_fn)(HPCON, COORD);
@@ -42,22 +42,22 @@ static COORD coord(unsigned rows, unsigned cols) {
 static int hr_error(cordon_error *err, HRESULT hr, const char *what) {
   /* An HRESULT that wraps a Win32 error carries the code in its low word. */
   DWORD code = HRESULT_FACILITY(hr) == FACILITY_WIN32 ? HRESULT_CODE(hr) : (DWORD)hr;
-  return cd_rn_error(err, code, "%s (HRESULT 0x%08lx)", what, (unsigned long)hr);
+  return cd_win_error(err, code, "%s (HRESULT 0x%08lx)", what, (unsigned long)hr);
 }
 
 int cd_rn_conpty_open(cd_rn_conpty *out, unsigned rows, unsigned cols, cordon_error *err) {
   *out = (cd_rn_conpty){0};
   const char *why;
   if (!available(&why))
-    return cd_rn_error(err, ERROR_CALL_NOT_IMPLEMENTED, "open a pseudoconsole: %s", why);
+    return cd_win_error(err, ERROR_CALL_NOT_IMPLEMENTED, "open a pseudoconsole: %s", why);
   _cleanup_handle_ HANDLE in_read = NULL, in_write = NULL, out_read = NULL, out_write = NULL;
   if (!CreatePipe(&in_read, &in_write, NULL, 0) || !CreatePipe(&out_read, &out_write, NULL, 0))
-    return cd_rn_error(err, GetLastError(), "create the pseudoconsole's pipes");
+    return cd_win_error(err, GetLastError(), "create the pseudoconsole's pipes");
   HRESULT hr = api.create(coord(rows, cols), in_read, out_write, 0, &out->pc);
   if (FAILED(hr))
     return hr_error(err, hr, "create a pseudoconsole");
-  out->input = cd_rn_take_handle(&in_write);
-  out->output = cd_rn_take_handle(&out_read);
+  out->input = cd_win_take_handle(&in_write);
+  out->output = cd_win_take_handle(&out_read);
   return 0;
 }
 
@@ -69,7 +69,7 @@ int cd_rn_conpty_resize(cd_rn_conpty *p, unsigned rows, unsigned cols, cordon_er
 }
 
 void cd_rn_conpty_close_input(cd_rn_conpty *p) {
-  cd_rn_closep(&p->input);
+  cd_win_closep(&p->input);
   p->input = NULL;
 }
 

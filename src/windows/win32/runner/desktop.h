@@ -6,6 +6,7 @@
 #ifndef CD_RUNNER_DESKTOP_H
 #define CD_RUNNER_DESKTOP_H
 
+#include <stdbool.h>
 #include <windows.h>
 
 #include "cordon.h"
@@ -20,8 +21,9 @@ typedef struct cd_rn_desktop {
 
 /* Create a desktop with a random name in the runner's window station, whose DACL
  * admits only the runner's own identity (the command runs with the runner's
- * token). */
-int cd_rn_desktop_create(cd_rn_desktop *out, cordon_error *err);
+ * token, or a restricted copy of it: RESTRICTED_CHILD, and the DACL then also
+ * names the logon SID, which the restricted access check needs). */
+int cd_rn_desktop_create(cd_rn_desktop *out, bool restricted_child, cordon_error *err);
 /* Close it (it disappears once no process uses it). */
 void cd_rn_desktop_close(cd_rn_desktop *d);
 

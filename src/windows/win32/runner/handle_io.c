@@ -3,7 +3,7 @@
 #include <limits.h>
 
 #include "common/error.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_rn_stream_init(cd_rn_stream *s, HANDLE h, bool overlapped, const char *name,
                       cordon_error *err) {
@@ -11,20 +11,20 @@ int cd_rn_stream_init(cd_rn_stream *s, HANDLE h, bool overlapped, const char *na
   if (overlapped) {
     s->event = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (!s->event)
-      return cd_rn_error(err, GetLastError(), "%s: create an event", name);
+      return cd_win_error(err, GetLastError(), "%s: create an event", name);
   }
   return 0;
 }
 
 void cd_rn_stream_close(cd_rn_stream *s) {
-  cd_rn_closep(&s->event);
+  cd_win_closep(&s->event);
   s->event = NULL;
 }
 
 BOOL cd_rn_overlapped_wait(HANDLE h, OVERLAPPED *ov, ULONGLONG deadline, HANDLE cancel,
                            DWORD *n) {
   HANDLE waits[2] = {ov->hEvent, cancel};
-  DWORD w = WaitForMultipleObjects(cancel ? 2 : 1, waits, FALSE, cd_rn_remaining(deadline));
+  DWORD w = WaitForMultipleObjects(cancel ? 2 : 1, waits, FALSE, cd_win_remaining(deadline));
   if (w == WAIT_OBJECT_0)
     return GetOverlappedResult(h, ov, n, FALSE);
   DWORD code = w == WAIT_TIMEOUT ? WAIT_TIMEOUT
@@ -66,8 +66,8 @@ static int stream_read(void *ctx, void *buf, size_t len, size_t *done, cordon_er
       return 0;
     }
     if (code == WAIT_TIMEOUT)
-      return cd_rn_fail(err, ETIMEDOUT, "%s: no data before the deadline", s->name);
-    return cd_rn_error(err, code, "read from %s", s->name);
+      return cd_win_fail(err, ETIMEDOUT, "%s: no data before the deadline", s->name);
+    return cd_win_error(err, code, "read from %s", s->name);
   }
   *done = n;
   return 0;
@@ -80,9 +80,9 @@ static int stream_write(void *ctx, const void *buf, size_t len, size_t *done,
   if (!transfer(s, true, (void *)buf, clamp(len), &n)) {
     DWORD code = GetLastError();
     if (code == WAIT_TIMEOUT)
-      return cd_rn_fail(err, ETIMEDOUT, "%s: the reader took no data before the deadline",
+      return cd_win_fail(err, ETIMEDOUT, "%s: the reader took no data before the deadline",
                           s->name);
-    return cd_rn_error(err, code, "write to %s", s->name);
+    return cd_win_error(err, code, "write to %s", s->name);
   }
   /* A partial write is normal for pipes: cd_io_write_all sends the rest. */
   *done = n;

@@ -14,7 +14,7 @@ typedef struct cd_rn_stream {
   HANDLE h;        /* not owned */
   bool overlapped; /* opened with FILE_FLAG_OVERLAPPED */
   HANDLE event;    /* owned: the completion event of overlapped calls */
-  ULONGLONG deadline; /* cd_rn_deadline(); ULLONG_MAX: none */
+  ULONGLONG deadline; /* cd_win_deadline(); ULLONG_MAX: none */
   HANDLE cancel;      /* not owned, may be NULL: an event that aborts waits */
   const char *name;   /* for messages: "the runner's output pipe", ... */
 } cd_rn_stream;

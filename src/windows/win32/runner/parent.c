@@ -8,7 +8,7 @@
 
 #include "common/error.h"
 #include "windows/win32/runner/handle_io.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 /* How long a killed runner may take to disappear. */
 #define REAP_MS 5000
@@ -25,12 +25,12 @@ struct cd_runner {
 int cd_runner_pipes_create(cd_runner_pipes *p, HANDLE token, cordon_error *err) {
   *p = (cd_runner_pipes){0};
   wchar_t suffix[33];
-  if (cd_rn_random_hex(suffix, 16, err) < 0)
+  if (cd_win_random_hex(suffix, 16, err) < 0)
     return -1;
   cd_rn_pipe_name(p->to_name, suffix, CD_RN_TO_RUNNER);
   cd_rn_pipe_name(p->from_name, suffix, CD_RN_FROM_RUNNER);
   cd_rn_identity id;
-  if (cd_rn_identity_from_token(token, &id, err) < 0)
+  if (cd_rn_identity_from_token(token, false, &id, err) < 0)
     return cd_error_prefix(err, "the runner's identity");
   int r = cd_rn_pipe_create(p->to_name, CD_RN_TO_RUNNER, &id, &p->to, err);
   if (r == 0)
@@ -42,8 +42,8 @@ int cd_runner_pipes_create(cd_runner_pipes *p, HANDLE token, cordon_error *err) 
 }
 
 void cd_runner_pipes_close(cd_runner_pipes *p) {
-  cd_rn_closep(&p->to);
-  cd_rn_closep(&p->from);
+  cd_win_closep(&p->to);
+  cd_win_closep(&p->from);
   p->to = p->from = NULL;
 }
 
@@ -83,22 +83,37 @@ static int default_launch(const cd_runner_options *opt, wchar_t *cmdline, wchar_
                        : CreateProcessW(opt->path, cmdline, NULL, NULL, FALSE, flags, env, NULL,
                                         &si, pi);
   if (!ok)
-    return cd_rn_error(err, GetLastError(), "start the runner");
+    return cd_win_error(err, GetLastError(), "start the runner");
   return 0;
 }
 
 int cd_runner_launch(const cd_runner_options *opt, const cd_runner_pipes *p,
                      PROCESS_INFORMATION *pi, cordon_error *err) {
-  size_t cap = wcslen(opt->path) + 2 * CD_RN_PIPE_NAME_MAX + 96;
+  /* Fail closed: a runner started as another identity (the sandbox user, elevated
+   * variant) without a token spec would run every command with that identity's
+   * full token, i.e. with no write restriction at all. */
+  if ((opt->token || opt->launch) && !opt->command_token)
+    return cd_win_fail(err, EINVAL, "the runner runs as another identity but was given no "
+                                    "token spec for its commands: refusing to start it");
+  char spec[CD_WIN_TOKEN_ARG_MAX] = "";
+  if (opt->command_token &&
+      cd_win_token_encode(opt->command_token, opt->command_user, spec, err) < 0)
+    return -1;
+  _cleanup_free_ wchar_t *wspec = cd_wide(spec);
+  if (!wspec)
+    return cd_error_oom(err);
+  size_t cap = wcslen(opt->path) + 2 * CD_RN_PIPE_NAME_MAX + wcslen(wspec) + 128;
   _cleanup_free_ wchar_t *cmdline = malloc(cap * sizeof *cmdline);
   _cleanup_free_ wchar_t *env = minimal_env();
   if (!cmdline || !env)
     return cd_error_oom(err);
   /* The path is quoted (it may hold spaces) and cannot hold '"' (not allowed in
    * Windows file names); the pipe names are ours and plain. */
-  swprintf(cmdline, cap, L"\"%ls\" --to %ls --from %ls --parent %lu%ls", opt->path,
+  /* The spec is one plain word (cd_win_token_encode: no space, no quote). */
+  swprintf(cmdline, cap, L"\"%ls\" --to %ls --from %ls --parent %lu%ls%ls%ls", opt->path,
            p->to_name, p->from_name, (unsigned long)GetCurrentProcessId(),
-           opt->shared_desktop ? L" --shared-desktop" : L"");
+           opt->shared_desktop ? L" --shared-desktop" : L"", spec[0] ? L" --token " : L"",
+           wspec);
   if (opt->launch)
     return opt->launch(opt->launch_ctx, cmdline, env, pi, err);
   return default_launch(opt, cmdline, env, pi, err);
@@ -106,7 +121,7 @@ int cd_runner_launch(const cd_runner_options *opt, const cd_runner_pipes *p,
 
 int cd_runner_handshake(cd_runner_pipes *p, HANDLE process, DWORD pid, DWORD timeout_ms,
                         cordon_error *err) {
-  ULONGLONG deadline = cd_rn_deadline(timeout_ms);
+  ULONGLONG deadline = cd_win_deadline(timeout_ms);
   if (cd_rn_pipe_accept(p->to, "the pipe to the runner", process, pid, deadline, err) == 0 &&
       cd_rn_pipe_accept(p->from, "the pipe from the runner", process, pid, deadline, err) == 0)
     return 0;
@@ -150,8 +165,8 @@ fail:
 
 int cd_runner_send(cd_runner *r, const cd_msg *msg, cordon_error *err) {
   if (r->broken)
-    return cd_rn_fail(err, EPIPE, "the runner's channel is closed");
-  r->to.deadline = cd_rn_deadline(r->handshake_ms);
+    return cd_win_fail(err, EPIPE, "the runner's channel is closed");
+  r->to.deadline = cd_win_deadline(r->handshake_ms);
   if (cd_frame_write(&r->to_io, msg, err) < 0) {
     r->broken = true;
     return -1;
@@ -162,8 +177,8 @@ int cd_runner_send(cd_runner *r, const cd_msg *msg, cordon_error *err) {
 int cd_runner_recv(cd_runner *r, cd_msg *msg, DWORD timeout_ms, cordon_error *err) {
   *msg = (cd_msg){0};
   if (r->broken)
-    return cd_rn_fail(err, EPIPE, "the runner's channel is closed");
-  r->from.deadline = cd_rn_deadline(timeout_ms);
+    return cd_win_fail(err, EPIPE, "the runner's channel is closed");
+  r->from.deadline = cd_win_deadline(timeout_ms);
   int n = cd_frame_read(&r->from_io, msg, err);
   if (n < 0) {
     r->broken = true;
@@ -178,7 +193,7 @@ int cd_runner_spawn(cd_runner *r, const cd_msg *request, uint32_t *pid, cordon_e
   cd_msg m;
   int n = cd_runner_recv(r, &m, r->handshake_ms, err);
   if (n == 0)
-    cd_rn_fail(err, EPIPE, "the runner closed the channel instead of answering");
+    cd_win_fail(err, EPIPE, "the runner closed the channel instead of answering");
   if (n <= 0)
     goto fail;
   if (m.type == CD_MSG_SPAWN_READY) {
@@ -186,11 +201,11 @@ int cd_runner_spawn(cd_runner *r, const cd_msg *request, uint32_t *pid, cordon_e
     return 0;
   }
   if (m.type == CD_MSG_SPAWN_FAILED) {
-    cd_rn_fail(err, (int)m.failed.code, "%s", m.failed.message);
+    cd_win_fail(err, (int)m.failed.code, "%s", m.failed.message);
     cd_msg_free(&m);
     return -1; /* an answer: the runner exits by itself */
   }
-  cd_rn_fail(err, EPROTO, "runner: answered a SpawnRequest with %s",
+  cd_win_fail(err, EPROTO, "runner: answered a SpawnRequest with %s",
                cd_msg_type_name(m.type));
   cd_msg_free(&m);
 fail:

@@ -2,7 +2,9 @@
  * two private named pipes, and speak the session protocol with bounded waits.
  *
  *   cd_runner *r;
- *   cd_runner_start(&(cd_runner_options){.path = exe, .token = sandbox_token}, &r, &err);
+ *   cd_runner_start(&(cd_runner_options){.path = exe, .token = sandbox_token,
+ *                   .command_token = &ops.token, .command_user = ops.identity.user},
+ *                   &r, &err);
  *   cd_runner_spawn(r, &request, &pid, &err);      // SpawnReady or an error
  *   cd_runner_send(r, &stdin_msg, &err);            // Stdin, CloseStdin, Resize, Terminate
  *   cd_runner_recv(r, &msg, INFINITE, &err);        // Output ... Exit
@@ -19,6 +21,7 @@
 
 #include "cordon.h"
 #include "session/frame.h"
+#include "windows/ops.h"
 #include "windows/win32/runner/pipe.h"
 
 /* How long the runner has to connect both pipes, and to answer a SpawnRequest. */
@@ -39,6 +42,14 @@ typedef struct cd_runner_options {
   bool shared_desktop;       /* opt out of the per-command private desktop */
   cd_runner_launch_fn launch; /* NULL: the default above */
   void *launch_ctx;
+  /* The lowering's token spec for every command (ops.token) and the identity's
+   * user (ops.identity.user), passed as --token: the runner starts each command
+   * with a restricted copy of its own token. Required when the runner runs as
+   * another identity (TOKEN or LAUNCH set): that identity's full token would
+   * otherwise be the command's. NULL otherwise: the command inherits the runner's
+   * token (the unelevated variant, where the runner itself was started restricted). */
+  const cd_win_token *command_token;
+  const char *command_user;
 } cd_runner_options;
 
 /* The two pipes, created before the runner starts. */
@@ -54,7 +65,8 @@ void cd_runner_pipes_close(cd_runner_pipes *p);
 
 /* Start the runner for pipes P, with a minimal environment: the parent's own may
  * hold secrets (API keys), and a process of the sandbox user could read the
- * runner's memory. */
+ * runner's memory. Fails, starting nothing, for a runner of another identity
+ * without a command token (see cd_runner_options.command_token). */
 int cd_runner_launch(const cd_runner_options *opt, const cd_runner_pipes *p,
                      PROCESS_INFORMATION *pi, cordon_error *err);
 

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "windows/win32/runner/handle_io.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 #define PIPE_BUFFER (64 * 1024)
 
@@ -46,8 +46,8 @@ int cd_rn_pipe_create(const wchar_t *name, cd_rn_pipe_dir dir, const cd_rn_ident
   DWORD code = GetLastError();
   cd_rn_sd_free(&sd);
   if (h == INVALID_HANDLE_VALUE) {
-    _cleanup_free_ char *n = cd_rn_utf8(name);
-    return cd_rn_error(err, code, "create pipe %s", n ? n : "?");
+    _cleanup_free_ char *n = cd_utf8(name);
+    return cd_win_error(err, code, "create pipe %s", n ? n : "?");
   }
   *out = h;
   return 0;
@@ -57,13 +57,13 @@ int cd_rn_pipe_accept(HANDLE pipe, const char *what, HANDLE process, DWORD pid,
                       ULONGLONG deadline, cordon_error *err) {
   _cleanup_handle_ HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (!event)
-    return cd_rn_error(err, GetLastError(), "%s: create an event", what);
+    return cd_win_error(err, GetLastError(), "%s: create an event", what);
   OVERLAPPED ov = {.hEvent = event};
   if (!ConnectNamedPipe(pipe, &ov)) {
     DWORD code = GetLastError();
     if (code == ERROR_IO_PENDING) {
       HANDLE waits[2] = {event, process};
-      DWORD w = WaitForMultipleObjects(2, waits, FALSE, cd_rn_remaining(deadline));
+      DWORD w = WaitForMultipleObjects(2, waits, FALSE, cd_win_remaining(deadline));
       if (w == WAIT_OBJECT_0 + 1) {
         DWORD n;
         CancelIoEx(pipe, &ov);
@@ -78,11 +78,11 @@ int cd_rn_pipe_accept(HANDLE pipe, const char *what, HANDLE process, DWORD pid,
       if (!cd_rn_overlapped_wait(pipe, &ov, w == WAIT_OBJECT_0 ? ULLONG_MAX : 0, NULL, &n)) {
         code = GetLastError();
         if (code == WAIT_TIMEOUT)
-          return cd_rn_fail(err, ETIMEDOUT, "%s: the runner did not connect in time", what);
-        return cd_rn_error(err, code, "%s: wait for the runner to connect", what);
+          return cd_win_fail(err, ETIMEDOUT, "%s: the runner did not connect in time", what);
+        return cd_win_error(err, code, "%s: wait for the runner to connect", what);
       }
     } else if (code != ERROR_PIPE_CONNECTED) { /* connected before we asked: fine */
-      return cd_rn_error(err, code, "%s: wait for the runner to connect", what);
+      return cd_win_error(err, code, "%s: wait for the runner to connect", what);
     }
   }
   /* The DACL admits every process of the runner's identity (other commands of
@@ -90,9 +90,9 @@ int cd_rn_pipe_accept(HANDLE pipe, const char *what, HANDLE process, DWORD pid,
    * Its pid cannot have been reused: the caller holds its process handle. */
   ULONG client = 0;
   if (!GetNamedPipeClientProcessId(pipe, &client))
-    return cd_rn_error(err, GetLastError(), "%s: query the client's process id", what);
+    return cd_win_error(err, GetLastError(), "%s: query the client's process id", what);
   if (client != pid)
-    return cd_rn_fail(err, EACCES,
+    return cd_win_fail(err, EACCES,
                         "%s: refused a connection from process %lu, which is not the runner "
                         "(process %lu)",
                         what, (unsigned long)client, (unsigned long)pid);
@@ -108,17 +108,17 @@ int cd_rn_pipe_open(const wchar_t *name, cd_rn_pipe_dir dir, DWORD server_pid, H
                          FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
                          NULL);
   if (h == INVALID_HANDLE_VALUE) {
-    _cleanup_free_ char *n = cd_rn_utf8(name);
-    return cd_rn_error(err, GetLastError(), "open pipe %s", n ? n : "?");
+    _cleanup_free_ char *n = cd_utf8(name);
+    return cd_win_error(err, GetLastError(), "open pipe %s", n ? n : "?");
   }
   _cleanup_handle_ HANDLE owned = h;
   ULONG server = 0;
   if (!GetNamedPipeServerProcessId(h, &server))
-    return cd_rn_error(err, GetLastError(), "query the pipe server's process id");
+    return cd_win_error(err, GetLastError(), "query the pipe server's process id");
   if (server != server_pid)
-    return cd_rn_fail(err, EACCES,
+    return cd_win_fail(err, EACCES,
                         "the pipe is served by process %lu, not by the parent (process %lu)",
                         (unsigned long)server, (unsigned long)server_pid);
-  *out = cd_rn_take_handle(&owned);
+  *out = cd_win_take_handle(&owned);
   return 0;
 }

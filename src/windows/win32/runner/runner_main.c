@@ -1,7 +1,11 @@
 /* cordon-runner: started by cordon as the sandbox user, serves one command.
  *
- *   cordon-runner --to PIPE --from PIPE --parent PID [--shared-desktop]
+ *   cordon-runner --to PIPE --from PIPE --parent PID [--shared-desktop] [--token SPEC]
  *
+ * --token: the lowering's token spec (cd_win_token_encode); each command then starts
+ * with a restricted copy of the runner's token (the elevated variant, where the
+ * runner runs as the sandbox user). A SPEC the decoder refuses is a bad command
+ * line: the runner never falls back to starting commands unrestricted.
  * It connects to the parent's two pipes (checking that PID serves them), then
  * speaks the session protocol: one SpawnRequest, the command's life, one Exit.
  * Exit status: 0 when the session ran to its end, 1 when it broke, 2 for a bad
@@ -12,6 +16,8 @@
 #include <wchar.h>
 #include <windows.h>
 
+#include "windows/ops.h"
+#include "windows/win32/common/winutil.h"
 #include "windows/win32/runner/parent.h"
 #include "windows/win32/runner/pipe.h"
 #include "windows/win32/runner/session.h"
@@ -20,6 +26,9 @@ typedef struct args {
   const wchar_t *to, *from;
   DWORD parent;
   bool shared_desktop;
+  bool restricted;
+  cd_win_token token;
+  const char *user;
 } args;
 
 static bool parse(int argc, wchar_t **argv, args *a) {
@@ -33,6 +42,13 @@ static bool parse(int argc, wchar_t **argv, args *a) {
       i++;
     } else if (v && wcscmp(argv[i], L"--from") == 0) {
       a->from = v;
+      i++;
+    } else if (v && wcscmp(argv[i], L"--token") == 0) {
+      _cleanup_free_ char *spec = cd_utf8(v);
+      cordon_error err = {0};
+      if (a->restricted || !spec || cd_win_token_decode(spec, &a->token, &a->user, &err) < 0)
+        return false;
+      a->restricted = true;
       i++;
     } else if (v && wcscmp(argv[i], L"--parent") == 0) {
       wchar_t *end;
@@ -68,7 +84,10 @@ int wmain(int argc, wchar_t **argv) {
   cd_rn_channel ch;
   if (cd_rn_channel_open(&ch, in, out, &err) < 0)
     return 1;
-  int r = cd_rn_session_run(&ch, CD_RUNNER_HANDSHAKE_MS, !a.shared_desktop, &err);
+  cd_rn_spawn_opts opts = {.private_desktop = !a.shared_desktop,
+                           .token = a.restricted ? &a.token : NULL,
+                           .user = a.user};
+  int r = cd_rn_session_run(&ch, CD_RUNNER_HANDSHAKE_MS, &opts, &err);
   cd_rn_channel_close(&ch);
   return r < 0 ? 1 : 0;
 }

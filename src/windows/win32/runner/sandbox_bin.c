@@ -8,7 +8,7 @@
 #include <wchar.h>
 
 #include "common/error.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 static wchar_t *wjoin(const wchar_t *dir, const wchar_t *name) {
   size_t n = wcslen(dir) + 1 + wcslen(name) + 1;
@@ -35,7 +35,7 @@ static int version_dir(const wchar_t *runner, const char *version, wchar_t *out,
                        cordon_error *err) {
   if (version && *version) {
     if (!safe_version(version))
-      return cd_rn_fail(err, EINVAL, "version \"%s\" cannot name a directory", version);
+      return cd_win_fail(err, EINVAL, "version \"%s\" cannot name a directory", version);
     size_t i = 0;
     for (; version[i]; i++) /* ASCII, checked above; at most 64 < cap */
       out[i] = (wchar_t)version[i];
@@ -44,7 +44,7 @@ static int version_dir(const wchar_t *runner, const char *version, wchar_t *out,
   }
   WIN32_FILE_ATTRIBUTE_DATA a;
   if (!GetFileAttributesExW(runner, GetFileExInfoStandard, &a))
-    return cd_rn_error(err, GetLastError(), "read the runner's size and time");
+    return cd_win_error(err, GetLastError(), "read the runner's size and time");
   unsigned long long size = (unsigned long long)a.nFileSizeHigh << 32 | a.nFileSizeLow;
   unsigned long long mtime =
       (unsigned long long)a.ftLastWriteTime.dwHighDateTime << 32 | a.ftLastWriteTime.dwLowDateTime;
@@ -60,11 +60,11 @@ static int ensure_dir(const wchar_t *path, cordon_error *err) {
   if (code == ERROR_ALREADY_EXISTS && attrs != INVALID_FILE_ATTRIBUTES &&
       (attrs & FILE_ATTRIBUTE_DIRECTORY) && !(attrs & FILE_ATTRIBUTE_REPARSE_POINT))
     return 0;
-  _cleanup_free_ char *p = cd_rn_utf8(path);
+  _cleanup_free_ char *p = cd_utf8(path);
   if (code == ERROR_ALREADY_EXISTS)
     /* A file, or a link that could point anywhere: never follow it. */
-    return cd_rn_fail(err, EEXIST, "%s exists and is not a plain directory", p ? p : "?");
-  return cd_rn_error(err, code, "create %s", p ? p : "?");
+    return cd_win_fail(err, EEXIST, "%s exists and is not a plain directory", p ? p : "?");
+  return cd_win_error(err, code, "create %s", p ? p : "?");
 }
 
 /* Whether files A and B have the same bytes; a missing B is "no". */
@@ -73,14 +73,14 @@ static int same_content(const wchar_t *a, const wchar_t *b, bool *same, cordon_e
   _cleanup_handle_ HANDLE fa = CreateFileW(a, GENERIC_READ, FILE_SHARE_READ, NULL,
                                            OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
   if (fa == INVALID_HANDLE_VALUE)
-    return cd_rn_error(err, GetLastError(), "open the runner");
+    return cd_win_error(err, GetLastError(), "open the runner");
   _cleanup_handle_ HANDLE fb = CreateFileW(b, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE,
                                            NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
   if (fb == INVALID_HANDLE_VALUE)
     return 0;
   LARGE_INTEGER sa, sb;
   if (!GetFileSizeEx(fa, &sa) || !GetFileSizeEx(fb, &sb))
-    return cd_rn_error(err, GetLastError(), "read a file size");
+    return cd_win_error(err, GetLastError(), "read a file size");
   if (sa.QuadPart != sb.QuadPart)
     return 0;
   enum { CHUNK = 64 * 1024 };
@@ -90,7 +90,7 @@ static int same_content(const wchar_t *a, const wchar_t *b, bool *same, cordon_e
   for (;;) {
     DWORD na, nb;
     if (!ReadFile(fa, ba, CHUNK, &na, NULL) || !ReadFile(fb, bb, CHUNK, &nb, NULL))
-      return cd_rn_error(err, GetLastError(), "compare the runner with its copy");
+      return cd_win_error(err, GetLastError(), "compare the runner with its copy");
     if (na != nb || memcmp(ba, bb, na) != 0)
       return 0;
     if (na == 0)
@@ -102,7 +102,7 @@ static int same_content(const wchar_t *a, const wchar_t *b, bool *same, cordon_e
 
 static int copy_into_place(const wchar_t *runner, const wchar_t *dest, cordon_error *err) {
   wchar_t random[17];
-  if (cd_rn_random_hex(random, 8, err) < 0)
+  if (cd_win_random_hex(random, 8, err) < 0)
     return -1;
   size_t n = wcslen(dest) + 32;
   _cleanup_free_ wchar_t *tmp = malloc(n * sizeof *tmp);
@@ -110,11 +110,11 @@ static int copy_into_place(const wchar_t *runner, const wchar_t *dest, cordon_er
     return cd_error_oom(err);
   swprintf(tmp, n, L"%ls.%ls.tmp", dest, random);
   if (!CopyFileW(runner, tmp, TRUE))
-    return cd_rn_error(err, GetLastError(), "copy the runner");
+    return cd_win_error(err, GetLastError(), "copy the runner");
   if (!MoveFileExW(tmp, dest, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     DWORD code = GetLastError();
     DeleteFileW(tmp);
-    return cd_rn_error(err, code, "move the runner's copy into place");
+    return cd_win_error(err, code, "move the runner's copy into place");
   }
   return 0;
 }
@@ -125,7 +125,7 @@ int cd_sandbox_bin_install(const wchar_t *home, const wchar_t *runner, const cha
   /* Without the ACL step the copy's permissions would be whatever cordon home
    * passes down: refuse rather than guess. */
   if (!acl)
-    return cd_rn_fail(err, EINVAL, "no ACL step for the runner's directory");
+    return cd_win_fail(err, EINVAL, "no ACL step for the runner's directory");
   wchar_t name[96];
   if (version_dir(runner, version, name, sizeof name / sizeof name[0], err) < 0)
     return -1;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 /* GetTokenInformation into a new buffer. */
 static void *token_info(HANDLE token, TOKEN_INFORMATION_CLASS cls, const char *what,
@@ -12,7 +12,7 @@ static void *token_info(HANDLE token, TOKEN_INFORMATION_CLASS cls, const char *w
   DWORD size = 0;
   GetTokenInformation(token, cls, NULL, 0, &size);
   if (size == 0) {
-    cd_rn_error(err, GetLastError(), "query the token's %s", what);
+    cd_win_error(err, GetLastError(), "query the token's %s", what);
     return NULL;
   }
   void *buf = malloc(size);
@@ -21,7 +21,7 @@ static void *token_info(HANDLE token, TOKEN_INFORMATION_CLASS cls, const char *w
     return NULL;
   }
   if (!GetTokenInformation(token, cls, buf, size, &size)) {
-    cd_rn_error(err, GetLastError(), "query the token's %s", what);
+    cd_win_error(err, GetLastError(), "query the token's %s", what);
     free(buf);
     return NULL;
   }
@@ -35,24 +35,25 @@ static int add_sid(cd_rn_identity *id, PSID sid, cordon_error *err) {
     return cd_error_oom(err);
   if (!CopySid(len, copy, sid)) {
     free(copy);
-    return cd_rn_error(err, GetLastError(), "copy a SID");
+    return cd_win_error(err, GetLastError(), "copy a SID");
   }
   id->sids[id->count++] = copy;
   return 0;
 }
 
-int cd_rn_identity_from_token(HANDLE token, cd_rn_identity *out, cordon_error *err) {
+int cd_rn_identity_from_token(HANDLE token, bool logon_sid, cd_rn_identity *out,
+                              cordon_error *err) {
   *out = (cd_rn_identity){0};
   _cleanup_handle_ HANDLE own = NULL;
   if (!token) {
     if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &own))
-      return cd_rn_error(err, GetLastError(), "open the process token");
+      return cd_win_error(err, GetLastError(), "open the process token");
     token = own;
   }
   _cleanup_free_ TOKEN_USER *user = token_info(token, TokenUser, "user", err);
   if (!user || add_sid(out, user->User.Sid, err) < 0)
     goto fail;
-  if (IsTokenRestricted(token)) {
+  if (logon_sid || IsTokenRestricted(token)) {
     _cleanup_free_ TOKEN_GROUPS *groups = token_info(token, TokenGroups, "groups", err);
     if (!groups)
       goto fail;
@@ -63,7 +64,8 @@ int cd_rn_identity_from_token(HANDLE token, cd_rn_identity *out, cordon_error *e
     if (!logon) {
       /* Without it no ACE could satisfy the restricted check: fail now with a
        * clear message rather than with "access denied" at connect time. */
-      cd_error_set(err, 0, "the runner's token is restricted but has no logon SID");
+      cd_error_set(err, 0, "the runner's token has no logon SID, which a restricted "
+                           "token needs");
       goto fail;
     }
     if (add_sid(out, logon, err) < 0)
@@ -103,7 +105,7 @@ int cd_rn_sd_build(cd_rn_sd *out, const cd_rn_identity *id, DWORD mask, cordon_e
       .nLength = sizeof out->sa, .lpSecurityDescriptor = &out->sd, .bInheritHandle = FALSE};
   return 0;
 win_fail:
-  cd_rn_error(err, GetLastError(), "build a security descriptor");
+  cd_win_error(err, GetLastError(), "build a security descriptor");
   cd_rn_sd_free(out);
   return -1;
 }

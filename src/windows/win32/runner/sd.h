@@ -9,6 +9,7 @@
 #ifndef CD_RUNNER_SD_H
 #define CD_RUNNER_SD_H
 
+#include <stdbool.h>
 #include <windows.h>
 
 #include "cordon.h"
@@ -24,8 +25,12 @@ typedef struct cd_rn_identity {
   DWORD count;
 } cd_rn_identity;
 
-/* TOKEN NULL: the calling process's own token. */
-int cd_rn_identity_from_token(HANDLE token, cd_rn_identity *out, cordon_error *err);
+/* TOKEN NULL: the calling process's own token. LOGON: add the logon SID even when
+ * TOKEN is not restricted, for an object a restricted child of TOKEN opens (the
+ * runner's private desktop in the elevated variant: the runner's own token is the
+ * sandbox user's, unrestricted, and each command's is a restricted copy of it). */
+int cd_rn_identity_from_token(HANDLE token, bool logon, cd_rn_identity *out,
+                              cordon_error *err);
 void cd_rn_identity_free(cd_rn_identity *id);
 
 /* An absolute security descriptor whose DACL allows MASK to ID's SIDs and nothing

@@ -8,7 +8,7 @@
 #include "session/frame.h"
 #include "windows/win32/runner/job.h"
 #include "windows/win32/runner/spawn.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_rn_channel_open(cd_rn_channel *ch, HANDLE in, HANDLE out, cordon_error *err) {
   *ch = (cd_rn_channel){0};
@@ -17,7 +17,7 @@ int cd_rn_channel_open(cd_rn_channel *ch, HANDLE in, HANDLE out, cordon_error *e
   if (!ch->stop) {
     CloseHandle(in);
     CloseHandle(out);
-    return cd_rn_error(err, GetLastError(), "create the channel's stop event");
+    return cd_win_error(err, GetLastError(), "create the channel's stop event");
   }
   if (cd_rn_stream_init(&ch->in, in, true, "the parent's pipe", err) < 0 ||
       cd_rn_stream_init(&ch->out, out, true, "the pipe to the parent", err) < 0) {
@@ -33,11 +33,11 @@ int cd_rn_channel_open(cd_rn_channel *ch, HANDLE in, HANDLE out, cordon_error *e
 }
 
 void cd_rn_channel_close(cd_rn_channel *ch) {
-  cd_rn_closep(&ch->in.h);
-  cd_rn_closep(&ch->out.h);
+  cd_win_closep(&ch->in.h);
+  cd_win_closep(&ch->out.h);
   cd_rn_stream_close(&ch->in);
   cd_rn_stream_close(&ch->out);
-  cd_rn_closep(&ch->stop);
+  cd_win_closep(&ch->stop);
   *ch = (cd_rn_channel){0};
 }
 
@@ -94,7 +94,7 @@ static int feed_input(session *s, const cd_msg *m, cordon_error *err) {
   HANDLE h = cd_rn_child_input(&s->child);
   if (!h) {
     if (s->input_closed)
-      return cd_rn_fail(err, EPROTO, "the parent sent Stdin after CloseStdin");
+      return cd_win_fail(err, EPROTO, "the parent sent Stdin after CloseStdin");
     return 0; /* the command stopped reading its input: the rest is dropped */
   }
   cd_rn_stream st;
@@ -137,7 +137,7 @@ static int on_frame(session *s, const cd_msg *m, cordon_error *err) {
     kill_tree(s, 128 + m->terminate.signal);
     return 0;
   default:
-    return cd_rn_fail(err, EPROTO, "the parent sent %s during a session",
+    return cd_win_fail(err, EPROTO, "the parent sent %s during a session",
                         cd_msg_type_name(m->type));
   }
 }
@@ -148,7 +148,7 @@ static DWORD WINAPI control_main(void *arg) {
     cd_msg m;
     int r = cd_frame_read(&s->ch->in_io, &m, &s->control_err);
     if (r == 0)
-      cd_rn_fail(&s->control_err, EPIPE, "the parent closed the session");
+      cd_win_fail(&s->control_err, EPIPE, "the parent closed the session");
     if (r <= 0)
       break;
     r = on_frame(s, &m, &s->control_err);
@@ -204,15 +204,15 @@ static int start_threads(session *s, cordon_error *err) {
     p->thread = CreateThread(NULL, 0, pump_main, p, 0, NULL);
     if (!p->thread) {
       s->npumps = i;
-      return cd_rn_error(err, GetLastError(), "start an output thread");
+      return cd_win_error(err, GetLastError(), "start an output thread");
     }
   }
   s->control_done = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (!s->control_done)
-    return cd_rn_error(err, GetLastError(), "create an event");
+    return cd_win_error(err, GetLastError(), "create an event");
   s->control_thread = CreateThread(NULL, 0, control_main, s, 0, NULL);
   if (!s->control_thread)
-    return cd_rn_error(err, GetLastError(), "start the control thread");
+    return cd_win_error(err, GetLastError(), "start the control thread");
   return 0;
 }
 
@@ -229,31 +229,31 @@ static void finish(session *s) {
     stopped = stopped && WaitForSingleObject(s->pumps[i].thread, 0) == WAIT_OBJECT_0;
   if (!stopped)
     return;
-  cd_rn_closep(&s->control_thread);
+  cd_win_closep(&s->control_thread);
   for (DWORD i = 0; i < s->npumps; i++)
     CloseHandle(s->pumps[i].thread);
-  cd_rn_closep(&s->control_done);
+  cd_win_closep(&s->control_done);
   cd_rn_child_close(&s->child);
   free(s);
 }
 
 static int read_request(cd_rn_channel *ch, DWORD first_frame_ms, cd_msg *req,
                         cordon_error *err) {
-  ch->in.deadline = cd_rn_deadline(first_frame_ms);
+  ch->in.deadline = cd_win_deadline(first_frame_ms);
   int r = cd_frame_read(&ch->in_io, req, err);
   ch->in.deadline = ULLONG_MAX;
   if (r < 0)
     return cd_error_prefix(err, "read the SpawnRequest");
   if (r == 0)
-    return cd_rn_fail(err, EPIPE, "the parent closed the session before a SpawnRequest");
+    return cd_win_fail(err, EPIPE, "the parent closed the session before a SpawnRequest");
   if (req->type == CD_MSG_SPAWN_REQUEST)
     return 0;
-  cd_rn_fail(err, EPROTO, "expected a SpawnRequest, got %s", cd_msg_type_name(req->type));
+  cd_win_fail(err, EPROTO, "expected a SpawnRequest, got %s", cd_msg_type_name(req->type));
   cd_msg_free(req);
   return -1;
 }
 
-int cd_rn_session_run(cd_rn_channel *ch, DWORD first_frame_ms, bool private_desktop,
+int cd_rn_session_run(cd_rn_channel *ch, DWORD first_frame_ms, const cd_rn_spawn_opts *opts,
                       cordon_error *err) {
   cd_msg req;
   if (read_request(ch, first_frame_ms, &req, err) < 0) {
@@ -262,7 +262,7 @@ int cd_rn_session_run(cd_rn_channel *ch, DWORD first_frame_ms, bool private_desk
         .type = CD_MSG_SPAWN_FAILED,
         .failed = {.code = err->errnum ? (uint32_t)err->errnum : EPROTO, .message = err->message}};
     cordon_error ignored = {0};
-    ch->out.deadline = cd_rn_deadline(CD_RN_STEP_MS);
+    ch->out.deadline = cd_win_deadline(CD_RN_STEP_MS);
     send_frame(ch, &failed, &ignored);
     return -1;
   }
@@ -275,7 +275,7 @@ int cd_rn_session_run(cd_rn_channel *ch, DWORD first_frame_ms, bool private_desk
   }
   s->ch = ch;
   cordon_error spawn_err = {0};
-  int spawned = cd_rn_spawn(&req, private_desktop, &s->child, &spawn_err);
+  int spawned = cd_rn_spawn(&req, opts, &s->child, &spawn_err);
   cd_msg_free(&req);
   if (spawned < 0) {
     free(s);
@@ -312,7 +312,7 @@ int cd_rn_session_run(cd_rn_channel *ch, DWORD first_frame_ms, bool private_desk
     GetExitCodeProcess(s->child.process, &code);
     cd_msg bye = {.type = CD_MSG_EXIT,
                   .exit = {.signaled = sig != 0, .value = sig ? (uint32_t)sig : code}};
-    ch->out.deadline = cd_rn_deadline(CD_RN_STEP_MS);
+    ch->out.deadline = cd_win_deadline(CD_RN_STEP_MS);
     r = send_frame(ch, &bye, err);
   } else {
     *err = s->control_err;

@@ -12,6 +12,7 @@
 
 #include "cordon.h"
 #include "windows/win32/runner/handle_io.h"
+#include "windows/win32/runner/spawn.h"
 
 /* After the command exits, how long output may keep coming (from processes it
  * left behind) before the job is killed to end it. */
@@ -37,7 +38,7 @@ void cd_rn_channel_close(cd_rn_channel *ch);
 /* Serve one session on CH. FIRST_FRAME_MS bounds the wait for the SpawnRequest.
  * Returns 0 when the command ran and its Exit was delivered (whatever its status,
  * or a SpawnFailed was), -1 when the session broke (ERR says why). */
-int cd_rn_session_run(cd_rn_channel *ch, DWORD first_frame_ms, bool private_desktop,
+int cd_rn_session_run(cd_rn_channel *ch, DWORD first_frame_ms, const cd_rn_spawn_opts *opts,
                       cordon_error *err);
 
 #endif

@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "windows/win32/common/launch.h"
 #include "windows/win32/runner/cmdline.h"
 #include "windows/win32/runner/job.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 #define STDIO_PIPE_BUFFER (64 * 1024)
 
@@ -15,11 +16,11 @@
 static int stdio_pipe(bool they_read, HANDLE *ours, HANDLE *theirs, cordon_error *err) {
   HANDLE r, w;
   if (!CreatePipe(&r, &w, NULL, STDIO_PIPE_BUFFER))
-    return cd_rn_error(err, GetLastError(), "create a stdio pipe");
+    return cd_win_error(err, GetLastError(), "create a stdio pipe");
   *ours = they_read ? w : r;
   *theirs = they_read ? r : w;
   if (!SetHandleInformation(*theirs, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT))
-    return cd_rn_error(err, GetLastError(), "make a stdio pipe inheritable");
+    return cd_win_error(err, GetLastError(), "make a stdio pipe inheritable");
   return 0;
 }
 
@@ -40,11 +41,11 @@ static int one_attr(DWORD_PTR attr, void *value, size_t size,
     return cd_error_oom(err);
   if (!InitializeProcThreadAttributeList(list, 1, 0, &need)) {
     free(list);
-    return cd_rn_error(err, GetLastError(), "initialize a process attribute list");
+    return cd_win_error(err, GetLastError(), "initialize a process attribute list");
   }
   *out = list;
   if (!UpdateProcThreadAttribute(list, 0, attr, value, size, NULL, NULL))
-    return cd_rn_error(err, GetLastError(), "set a process attribute");
+    return cd_win_error(err, GetLastError(), "set a process attribute");
   return 0;
 }
 
@@ -57,25 +58,26 @@ static int adopt_search(const cd_msg *req, const wchar_t *cwd, cordon_error *err
   for (uint32_t i = 0; i < req->spawn.envc; i++)
     if (_strnicmp(req->spawn.env[i], "PATH=", 5) == 0)
       path = req->spawn.env[i] + 5;
-  _cleanup_free_ wchar_t *wpath = path ? cd_rn_wide(path) : NULL;
+  _cleanup_free_ wchar_t *wpath = path ? cd_wide(path) : NULL;
   if (path && !wpath)
-    return cd_rn_fail(err, EINVAL, "PATH is not valid UTF-8");
+    return cd_win_fail(err, EINVAL, "PATH is not valid UTF-8");
   if (!SetEnvironmentVariableW(L"PATH", wpath) && wpath)
-    return cd_rn_error(err, GetLastError(), "take on the command's PATH");
+    return cd_win_error(err, GetLastError(), "take on the command's PATH");
   if (cwd && !SetCurrentDirectoryW(cwd))
-    return cd_rn_error(err, GetLastError(), "enter the working directory %s",
+    return cd_win_error(err, GetLastError(), "enter the working directory %s",
                        req->spawn.cwd);
   return 0;
 }
 
-int cd_rn_spawn(const cd_msg *req, bool private_desktop, cd_rn_child *out, cordon_error *err) {
+int cd_rn_spawn(const cd_msg *req, const cd_rn_spawn_opts *opts, cd_rn_child *out,
+                cordon_error *err) {
   *out = (cd_rn_child){.tty = req->spawn.tty};
   _cleanup_free_ wchar_t *cmdline = NULL, *env = NULL, *cwd = NULL;
   if (cd_rn_cmdline(req->spawn.argv, req->spawn.argc, &cmdline, err) < 0 ||
       cd_rn_envblock(req->spawn.env, req->spawn.envc, &env, err) < 0)
     return -1;
-  if (req->spawn.cwd[0] && !(cwd = cd_rn_wide(req->spawn.cwd)))
-    return cd_rn_fail(err, EINVAL, "the working directory is not valid UTF-8");
+  if (req->spawn.cwd[0] && !(cwd = cd_wide(req->spawn.cwd)))
+    return cd_win_fail(err, EINVAL, "the working directory is not valid UTF-8");
   if (adopt_search(req, cwd, err) < 0)
     return -1;
 
@@ -87,8 +89,8 @@ int cd_rn_spawn(const cd_msg *req, bool private_desktop, cd_rn_child *out, cordo
 
   if (cd_rn_job_create(&out->job, err) < 0)
     goto fail;
-  if (private_desktop) {
-    if (cd_rn_desktop_create(&out->desktop, err) < 0)
+  if (opts->private_desktop) {
+    if (cd_rn_desktop_create(&out->desktop, opts->token != NULL, err) < 0)
       goto fail;
     si.StartupInfo.lpDesktop = out->desktop.path;
   }
@@ -122,9 +124,19 @@ int cd_rn_spawn(const cd_msg *req, bool private_desktop, cd_rn_child *out, cordo
   si.lpAttributeList = attrs;
 
   PROCESS_INFORMATION pi;
-  if (!CreateProcessW(NULL, cmdline, NULL, NULL, inherit, flags, env, cwd, &si.StartupInfo,
-                      &pi)) {
-    cd_rn_error(err, GetLastError(), "start %s", req->spawn.argv[0]);
+  if (opts->token) {
+    /* The elevated variant: the runner runs as the sandbox user with that user's
+     * full token, so the command must get the write-restricted copy the lowering
+     * specified, or nothing but the user's own ACLs would limit its writes. */
+    cd_launch l = {.command_line = cmdline, .flags = flags, .environment = env, .cwd = cwd,
+                   .startup = &si.StartupInfo, .inherit_handles = inherit};
+    if (cd_launch_restricted(opts->token, opts->user, &l, &pi, err) < 0) {
+      cd_error_prefix(err, "start %s", req->spawn.argv[0]);
+      goto fail;
+    }
+  } else if (!CreateProcessW(NULL, cmdline, NULL, NULL, inherit, flags, env, cwd,
+                             &si.StartupInfo, &pi)) {
+    cd_win_error(err, GetLastError(), "start %s", req->spawn.argv[0]);
     goto fail;
   }
   out->process = pi.hProcess;
@@ -150,7 +162,7 @@ void cd_rn_child_close_input(cd_rn_child *c) {
   if (c->tty) {
     cd_rn_conpty_close_input(&c->pty);
   } else {
-    cd_rn_closep(&c->input);
+    cd_win_closep(&c->input);
     c->input = NULL;
   }
 }
@@ -160,10 +172,10 @@ void cd_rn_child_close(cd_rn_child *c) {
   if (c->tty)
     cd_rn_conpty_close(&c->pty);
   for (int i = 0; i < 2; i++)
-    cd_rn_closep(&c->output[i]);
-  cd_rn_closep(&c->process);
+    cd_win_closep(&c->output[i]);
+  cd_win_closep(&c->process);
   /* Last: closing the job kills whatever is still in it. */
-  cd_rn_closep(&c->job);
+  cd_win_closep(&c->job);
   cd_rn_desktop_close(&c->desktop);
   *c = (cd_rn_child){0};
 }

@@ -8,6 +8,7 @@
 
 #include "cordon.h"
 #include "session/frame.h"
+#include "windows/ops.h"
 #include "windows/win32/runner/conpty.h"
 #include "windows/win32/runner/desktop.h"
 
@@ -22,10 +23,20 @@ typedef struct cd_rn_child {
   cd_rn_desktop desktop;
 } cd_rn_child;
 
-/* Start REQ's command (a decoded, valid SpawnRequest). PRIVATE_DESKTOP: put it on a
- * desktop of its own. On failure nothing is left running, and ERR's errnum says
- * what kind of failure it was (ENOENT: no such program, ...) for SpawnFailed. */
-int cd_rn_spawn(const cd_msg *req, bool private_desktop, cd_rn_child *out,
+typedef struct cd_rn_spawn_opts {
+  bool private_desktop; /* put the command on a desktop of its own */
+  /* The lowering's token spec (from --token): the command starts with a restricted
+   * copy of the runner's token (cd_launch_restricted). NULL: it inherits the
+   * runner's token, which the parent then made restricted already (the unelevated
+   * variant). USER: the sandbox user the spec names, or NULL. */
+  const cd_win_token *token;
+  const char *user;
+} cd_rn_spawn_opts;
+
+/* Start REQ's command (a decoded, valid SpawnRequest). On failure nothing is left
+ * running, and ERR's errnum says what kind of failure it was (ENOENT: no such
+ * program, ...) for SpawnFailed. */
+int cd_rn_spawn(const cd_msg *req, const cd_rn_spawn_opts *opts, cd_rn_child *out,
                 cordon_error *err);
 
 /* The handle stdin bytes are written to (NULL once closed). */

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 
 #include "common/error.h"
-#include "sid.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_acl_trustee_sid(const cd_win_ace *ace, PSID *sid, cordon_error *err) {
   if (ace->trustee == CD_WIN_TRUSTEE_GROUP)

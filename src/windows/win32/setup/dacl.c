@@ -5,9 +5,8 @@
 
 #include "acl_apply.h"
 #include "common/error.h"
-#include "sid.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_sid_system(PSID *out, cordon_error *err) { return cd_sid_parse("S-1-5-18", out, err); }
 

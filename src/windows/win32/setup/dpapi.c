@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "winerr.h"
+#include "windows/win32/common/winutil.h"
 
 /* Copy a LocalAlloc'd DATA_BLOB into malloc'd memory, wiping the original. */
 static int take_blob(DATA_BLOB *in, BYTE **out, size_t *out_len, cordon_error *err) {

@@ -3,7 +3,7 @@
 #include <shellapi.h>
 
 #include "common/error.h"
-#include "winerr.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_is_elevated(bool *elevated, cordon_error *err) {
   HANDLE token;

@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "sid.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_dacl_everyone_writes(PACL dacl, bool *writes, cordon_error *err) {
   if (!dacl) {

@@ -4,8 +4,7 @@
 #include <windows.h>
 
 #include "common/error.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 #define MAX_STATE_FILE (1u << 20)
 

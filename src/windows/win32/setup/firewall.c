@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 static int open_rules(INetFwPolicy2 **policy, INetFwRules **rules, cordon_error *err) {
   HRESULT hr = CoCreateInstance(&CLSID_NetFwPolicy2, NULL, CLSCTX_INPROC_SERVER,

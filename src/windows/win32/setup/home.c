@@ -11,8 +11,7 @@
 #include "progress.h"
 #include "secrets.h"
 #include "windows/ops.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 wchar_t *cd_home_resolve(const char *flag, cordon_error *err) {
   wchar_t raw[MAX_PATH];
@@ -96,8 +95,11 @@ int cd_home_marker_load(const wchar_t *home, cd_setup_marker *marker, bool *pres
   return 0;
 }
 
-int cd_home_marker_store(const wchar_t *home, uint32_t version, cordon_error *err) {
-  cd_setup_marker m = {.version = version, .time = (int64_t)time(NULL)};
+int cd_home_marker_store(const wchar_t *home, uint32_t version, bool allow_local_binding,
+                         cordon_error *err) {
+  cd_setup_marker m = {.version = version,
+                       .time = (int64_t)time(NULL),
+                       .local_binding = allow_local_binding ? CD_MARKER_LB_YES : CD_MARKER_LB_NO};
   char text[128];
   if (cd_marker_format(&m, text, sizeof text) < 0)
     return cd_error_set(err, 0, "format the setup marker");

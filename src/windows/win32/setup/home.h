@@ -32,7 +32,8 @@ int cd_home_ensure(const wchar_t *home, cordon_error *err);
  * error naming the file. */
 int cd_home_marker_load(const wchar_t *home, cd_setup_marker *marker, bool *present,
                         cordon_error *err);
-int cd_home_marker_store(const wchar_t *home, uint32_t version, cordon_error *err);
+int cd_home_marker_store(const wchar_t *home, uint32_t version, bool allow_local_binding,
+                         cordon_error *err);
 int cd_home_marker_remove(const wchar_t *home, cordon_error *err);
 
 int cd_home_progress_load(const wchar_t *home, unsigned *done, bool *present,

@@ -2,7 +2,7 @@
 
 #include "dacl.h"
 #include "files.h"
-#include "sid.h"
+#include "windows/win32/common/sid.h"
 #include "windows/ops.h"
 
 #define READ_EXECUTE (GENERIC_READ | GENERIC_EXECUTE)

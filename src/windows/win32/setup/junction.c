@@ -7,8 +7,7 @@
 #include <winioctl.h>
 
 #include "common/error.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 /* The mount-point form of REPARSE_DATA_BUFFER (ntifs.h, which user mode lacks). */
 typedef struct mount_point_buffer {

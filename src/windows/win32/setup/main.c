@@ -3,7 +3,7 @@
 #include <windows.h>
 
 #include "setup_cli.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 /* wmain: the arguments as the system holds them (UTF-16), converted to UTF-8, so
  * a cordon home with any character in its path survives. */

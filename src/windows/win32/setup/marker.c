@@ -7,8 +7,11 @@
 #include "common/error.h"
 
 int cd_marker_format(const cd_setup_marker *marker, char *buf, size_t size) {
-  int n = snprintf(buf, size, CD_MARKER_MAGIC "\nversion=%" PRIu32 "\ntime=%" PRId64 "\n",
-                   marker->version, marker->time);
+  /* Written only as 0 or 1: a marker always says how it was installed. */
+  int n = snprintf(buf, size,
+                   CD_MARKER_MAGIC "\nversion=%" PRIu32 "\ntime=%" PRId64 "\nlocal_binding=%d\n",
+                   marker->version, marker->time,
+                   marker->local_binding == CD_MARKER_LB_YES ? 1 : 0);
   return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
@@ -36,6 +39,7 @@ static bool is_key_char(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
 int cd_marker_parse(const char *text, size_t len, cd_setup_marker *marker,
                     cordon_error *err) {
   bool have_version = false, have_time = false;
+  marker->local_binding = CD_MARKER_LB_UNKNOWN;
   size_t line_no = 0;
   for (size_t pos = 0; pos < len;) {
     const char *line = text + pos;
@@ -74,6 +78,13 @@ int cd_marker_parse(const char *text, size_t len, cd_setup_marker *marker,
         return cd_error_set(err, 0, "line %lu: bad time", (unsigned long)line_no);
       marker->time = (int64_t)v;
       have_time = true;
+    } else if (k == 13 && memcmp(line, "local_binding", 13) == 0) {
+      if (marker->local_binding != CD_MARKER_LB_UNKNOWN)
+        return cd_error_set(err, 0, "line %lu: local_binding given twice",
+                            (unsigned long)line_no);
+      if (vlen != 1 || (value[0] != '0' && value[0] != '1'))
+        return cd_error_set(err, 0, "line %lu: bad local_binding", (unsigned long)line_no);
+      marker->local_binding = value[0] == '1' ? CD_MARKER_LB_YES : CD_MARKER_LB_NO;
     }
     /* Any other key: written by a newer cordon, ignored here. */
   }
@@ -103,6 +114,24 @@ cd_setup_state cd_setup_decide(const cd_setup_facts *facts, char *why, size_t si
              "setup version %" PRIu32 " is older than %" PRIu32
              ": re-run `cordon setup` elevated",
              m->version, facts->current_version);
+    return CD_SETUP_NEEDS_SETUP;
+  }
+  /* The offline user's firewall rules are machine-wide, allow_local_binding is per
+   * run: a run whose policy differs from what is installed must not start. Fail
+   * closed both ways and when the marker does not say: never run with wider
+   * loopback than the policy says, and never guess which rules are in place. */
+  if (!facts->local_binding_any &&
+      (m->local_binding == CD_MARKER_LB_UNKNOWN ||
+       (m->local_binding == CD_MARKER_LB_YES) != facts->allow_local_binding)) {
+    const char *installed = m->local_binding == CD_MARKER_LB_YES ? "with"
+                            : m->local_binding == CD_MARKER_LB_NO ? "without"
+                                                                   : "with or without (unknown)";
+    snprintf(why, size,
+             "the offline user's firewall rules were installed %s --allow-local-binding, but "
+             "this run's policy %s local binding: re-run `cordon setup` elevated %s "
+             "--allow-local-binding",
+             installed, facts->allow_local_binding ? "allows" : "does not allow",
+             facts->allow_local_binding ? "with" : "without");
     return CD_SETUP_NEEDS_SETUP;
   }
   /* Newer is accepted: a newer cordon installed beside this one set the machine

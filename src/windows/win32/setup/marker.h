@@ -8,7 +8,12 @@
  *   cordon-setup-marker
  *   version=3
  *   time=1735689600
+ *   local_binding=0
  *
+ * local_binding says how the offline user's firewall rules were installed: 1 with
+ * --allow-local-binding (every loopback TCP port), 0 without (the relay ports
+ * only). The rules are machine-wide but allow_local_binding is a per-run policy,
+ * so a run may start only when the two agree (cd_setup_decide).
  * Unknown "key=value" lines are ignored, so a newer cordon may add keys that an
  * older one still reads; anything else is a corrupted marker, reported as an error
  * and never guessed around. */
@@ -23,9 +28,16 @@
 
 #define CD_MARKER_MAGIC "cordon-setup-marker"
 
+typedef enum cd_marker_local_binding {
+  CD_MARKER_LB_UNKNOWN, /* no local_binding line (a marker of an older cordon) */
+  CD_MARKER_LB_NO,      /* installed without --allow-local-binding */
+  CD_MARKER_LB_YES,     /* installed with it */
+} cd_marker_local_binding;
+
 typedef struct cd_setup_marker {
   uint32_t version; /* the setup version that wrote it (>= 1) */
   int64_t time;     /* when, in seconds since the Unix epoch (UTC) */
+  cd_marker_local_binding local_binding;
 } cd_setup_marker;
 
 /* The marker as text into BUF. Returns the length, or -1 if BUF is too small. */
@@ -48,6 +60,11 @@ typedef struct cd_setup_facts {
   bool have_secrets;             /* both passwords are in <home>\secrets */
   bool have_runner;              /* this build's runner copy is in .sandbox-bin */
   const char *stopped_after;     /* a setup stopped half-way: the steps it did */
+  /* The run's (or this setup's) allow_local_binding, checked against the
+   * marker's; false when LOCAL_BINDING_ANY (the user's own part, --refresh,
+   * depends on no firewall rule). */
+  bool allow_local_binding;
+  bool local_binding_any;
 } cd_setup_facts;
 
 /* The decision, with one line saying why in WHY (always filled, cut to SIZE). */

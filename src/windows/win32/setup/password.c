@@ -6,7 +6,7 @@
 #include <bcrypt.h>
 
 #include "common/error.h"
-#include "winerr.h"
+#include "windows/win32/common/winutil.h"
 
 /* Letters, digits and symbols, without quotes, spaces, backslash or the cmd.exe
  * metacharacters (%, ^, &, |, <, >), so the password survives any command line. */

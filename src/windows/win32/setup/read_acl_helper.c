@@ -10,9 +10,8 @@
 #include "acl_queue.h"
 #include "common/error.h"
 #include "files.h"
-#include "sid.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/winutil.h"
 
 static wchar_t *queue_dir(const wchar_t *home, cordon_error *err) {
   wchar_t *dir = cd_wjoin(home, CD_READ_ACL_QUEUE_DIR);

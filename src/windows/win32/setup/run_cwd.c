@@ -7,7 +7,7 @@
 #include "junction.h"
 #include "read_acl_helper.h"
 #include "users.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_run_cwd(const wchar_t *home, const char *sandbox_user, const wchar_t *cwd, wchar_t **out,
                char *warning, size_t size, cordon_error *err) {

@@ -8,10 +8,9 @@
 #include "dacl.h"
 #include "dpapi_machine.h"
 #include "files.h"
-#include "sid.h"
-#include "winerr.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/winutil.h"
 #include "windows/ops.h"
-#include "wstr.h"
 
 #define VAULT_KEY L"SOFTWARE\\cordon\\SandboxSecrets"
 #define VAULT_SHOW "HKLM\\SOFTWARE\\cordon\\SandboxSecrets"

@@ -17,14 +17,13 @@
 #include "progress.h"
 #include "read_acl_helper.h"
 #include "secrets.h"
-#include "sid.h"
+#include "windows/win32/common/sid.h"
 #include "users.h"
 #include "wfp.h"
 #include "windows/cap_sids.h"
 #include "windows/ops.h"
 #include "windows/win32/runner/sandbox_bin.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 static const char *const sandbox_users[] = {CD_WIN_USER_OFFLINE, CD_WIN_USER_ONLINE};
 #define N_USERS 2
@@ -243,15 +242,16 @@ int cd_setup_full(const cd_setup_opts *o, cordon_error *err) {
     CoUninitialize();
   SecureZeroMemory(s.passwords, sizeof s.passwords);
   if (r == 0)
-    r = cd_home_marker_store(o->home, CD_WIN_SETUP_VERSION, err);
+    r = cd_home_marker_store(o->home, CD_WIN_SETUP_VERSION, o->allow_local_binding, err);
   if (r == 0)
     r = cd_home_note(o->home, CD_HOME_PROGRESS, NULL, err);
   LocalFree(s.user_sid);
   return r;
 }
 
-int cd_setup_check(const cd_setup_opts *o, cd_setup_state *state, char *why, size_t size,
-                   cordon_error *err) {
+/* LOCAL_BINDING_ANY: do not compare allow_local_binding with the marker. */
+static int check(const cd_setup_opts *o, bool local_binding_any, cd_setup_state *state,
+                 char *why, size_t size, cordon_error *err) {
   wchar_t *copy = cd_setup_runner_copy(o->home);
   if (!copy)
     return cd_error_oom(err);
@@ -260,16 +260,25 @@ int cd_setup_check(const cd_setup_opts *o, cd_setup_state *state, char *why, siz
   char stopped[128];
   int r = cd_home_facts(o->home, copy, &marker, stopped, sizeof stopped, &facts, err);
   free(copy);
+  facts.allow_local_binding = o->allow_local_binding;
+  facts.local_binding_any = local_binding_any;
   if (r == 0)
     *state = cd_setup_decide(&facts, why, size);
   return r;
+}
+
+int cd_setup_check(const cd_setup_opts *o, cd_setup_state *state, char *why, size_t size,
+                   cordon_error *err) {
+  return check(o, false, state, why, size, err);
 }
 
 int cd_setup_refresh(const cd_setup_opts *o, bool *needs_setup, cordon_error *err) {
   cd_setup_state state;
   char why[256];
   *needs_setup = false;
-  if (cd_setup_check(o, &state, why, sizeof why, err) < 0)
+  /* The user's own part depends on no firewall rule: refreshing it is right
+   * whichever way the machine-wide part was installed. */
+  if (check(o, true, &state, why, sizeof why, err) < 0)
     return -1;
   if (state == CD_SETUP_NEEDS_SETUP) {
     *needs_setup = true;

@@ -29,7 +29,11 @@ int cd_setup_full(const cd_setup_opts *o, cordon_error *err);
  * failed read ACL requests retried. Fails with a one-line reason when the
  * machine-wide part is missing or older (*NEEDS_SETUP true). */
 int cd_setup_refresh(const cd_setup_opts *o, bool *needs_setup, cordon_error *err);
-/* The decision and its reason. */
+/* The decision and its reason: whether a run may start (CD_SETUP_OK). O's
+ * allow_local_binding is the run's policy (plan->network.allow_local_binding; for
+ * `cordon setup` itself, its flag): when it differs from the way the offline
+ * user's firewall rules were installed (the marker), the answer is "needs setup"
+ * with one line saying to re-run setup with or without --allow-local-binding. */
 int cd_setup_check(const cd_setup_opts *o, cd_setup_state *state, char *why, size_t size,
                    cordon_error *err);
 

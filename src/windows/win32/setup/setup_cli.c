@@ -12,10 +12,9 @@
 #include "home.h"
 #include "read_acl_helper.h"
 #include "setup.h"
-#include "sid.h"
+#include "windows/win32/common/sid.h"
 #include "windows/ops.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 static const char usage[] =
     "usage: cordon setup [--check | --refresh | --force] [--cordon-home DIR] [--user NAME]\n"

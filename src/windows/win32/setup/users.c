@@ -7,10 +7,9 @@
 #include <userenv.h>
 
 #include "common/error.h"
-#include "sid.h"
-#include "winerr.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/winutil.h"
 #include "windows/ops.h"
-#include "wstr.h"
 
 #define HIDE_KEY L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "winerr.h"
+#include "windows/win32/common/winutil.h"
 
 _Static_assert(sizeof(cd_win_guid) == sizeof(GUID), "cd_win_guid has GUID's layout");
 

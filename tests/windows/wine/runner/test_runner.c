@@ -22,7 +22,7 @@
 #include "windows/win32/runner/pipe.h"
 #include "windows/win32/runner/sandbox_bin.h"
 #include "windows/win32/runner/sd.h"
-#include "windows/win32/runner/winutil.h"
+#include "windows/win32/common/winutil.h"
 
 enum { PASS = 0, FAIL = 1, SKIP = 77 };
 
@@ -206,6 +206,20 @@ static bool gone(DWORD pid, DWORD ms) {
   bool done = WaitForSingleObject(h, ms) == WAIT_OBJECT_0;
   CloseHandle(h);
   return done;
+}
+
+/* The spec the lowering makes for a workspace run: logon, Everyone, a capability SID. */
+static cd_win_token command_spec(void) {
+  cd_win_token t = {.flags = CD_WIN_DISABLE_MAX_PRIVILEGE | CD_WIN_LUA_TOKEN |
+                             CD_WIN_WRITE_RESTRICTED,
+                    .n_sids = 3};
+  t.sids[0].kind = CD_WIN_TOKEN_LOGON;
+  t.sids[1].kind = CD_WIN_TOKEN_EVERYONE;
+  strcpy(t.sids[1].sid, CD_WIN_SID_EVERYONE);
+  t.sids[2].kind = CD_WIN_TOKEN_CAP;
+  t.sids[2].cap = CD_WIN_CAP_WORKSPACE;
+  strcpy(t.sids[2].sid, "S-1-5-21-9-8-7-6");
+  return t;
 }
 
 /* ---- scenarios ---- */
@@ -760,7 +774,7 @@ static int pipe_dacl(void) {
                                   PIPE_UNLIMITED_INSTANCES, 0, 0, 0, NULL);
   CHECK(squat != INVALID_HANDLE_VALUE, "squat");
   cd_rn_identity id;
-  CHECK(cd_rn_identity_from_token(NULL, &id, &err) == 0, "%s", err.message);
+  CHECK(cd_rn_identity_from_token(NULL, false, &id, &err) == 0, "%s", err.message);
   HANDLE ours;
   CHECK(cd_rn_pipe_create(name, CD_RN_TO_RUNNER, &id, &ours, &err) == -1,
         "created a pipe whose name was taken");
@@ -803,7 +817,7 @@ static int parent_gone(void) {
   CHECK(cd_rn_stream_init(&to, p.to, true, "to", &err) == 0 &&
             cd_rn_stream_init(&from, p.from, true, "from", &err) == 0,
         "%s", err.message);
-  from.deadline = cd_rn_deadline(10000);
+  from.deadline = cd_win_deadline(10000);
   cd_io to_io = cd_rn_stream_io(&to), from_io = cd_rn_stream_io(&from);
   char *tree[] = {helper_utf8, "tree"};
   cd_msg req = request(tree, 2, false), m;
@@ -854,8 +868,9 @@ static int launch_wrong_parent(void *ctx, wchar_t *cmdline, wchar_t *env,
  * nothing of the parent's environment but what Windows needs. */
 static int server_check(void) {
   launch_spy spy = {0};
+  cd_win_token spec = command_spec();
   cd_runner_options opt = {.path = runner_path, .launch = launch_wrong_parent,
-                           .launch_ctx = &spy};
+                           .launch_ctx = &spy, .command_token = &spec};
   cd_runner *r = NULL;
   cordon_error err = {0};
   CHECK(cd_runner_start(&opt, &r, &err) == -1, "a runner with the wrong parent connected");
@@ -900,7 +915,7 @@ static int pipe_dacl_restricted(void) {
   }
   cd_rn_identity id;
   cordon_error err = {0};
-  CHECK(cd_rn_identity_from_token(restricted, &id, &err) == 0, "%s", err.message);
+  CHECK(cd_rn_identity_from_token(restricted, false, &id, &err) == 0, "%s", err.message);
   CHECK(id.count == 2 && EqualSid(id.sids[1], logon.Sid), "identity of %lu SIDs", id.count);
   cd_runner_pipes p;
   CHECK(cd_runner_pipes_create(&p, restricted, &err) == 0, "pipes: %s", err.message);
@@ -920,6 +935,83 @@ static int pipe_dacl_restricted(void) {
   cd_rn_identity_free(&id);
   CloseHandle(restricted);
   CloseHandle(token);
+  return PASS;
+}
+
+/* ---- the command's restricted token (elevated variant) ---- */
+
+/* With --token the runner starts the command through cd_launch_restricted, on a
+ * private desktop that also admits the logon SID. Wine ignores the token of
+ * CreateProcessAsUserW, so what the command may then do is not checked here. */
+static int restricted_spawn(void) {
+  cd_win_token spec = command_spec();
+  cd_runner_options opt = {.path = runner_path, .command_token = &spec};
+  cd_runner *r = NULL;
+  cordon_error err = {0};
+  CHECK(cd_runner_start(&opt, &r, &err) == 0, "start: %s", err.message);
+  char *cmd[] = {helper_utf8, "echo", "restricted"};
+  cd_msg req = request(cmd, 3, false);
+  uint32_t pid;
+  if (cd_runner_spawn(r, &req, &pid, &err) < 0) {
+    cd_runner_free(r);
+    if (strstr(err.message, "logon SID") || strstr(err.message, "create the restricted token")) {
+      printf("SKIP: this system cannot build the sandbox's restricted token: %s\n", err.message);
+      return SKIP;
+    }
+    CHECK(false, "spawn: %s", err.message);
+  }
+  result res;
+  int c = collect(r, &res, 30000);
+  cd_runner_free(r);
+  if (c != PASS)
+    return c;
+  CHECK(strcmp(res.out.p, "restricted\n") == 0, "stdout [%s]", res.out.p);
+  CHECK(!res.signaled && res.value == 0, "exit %u", res.value);
+  return PASS;
+}
+
+/* The spec really decides how the command starts: one naming a sandbox user that
+ * is not the runner's own (here: not even an account, under Wine) makes the spawn
+ * fail, where CreateProcessW would have started it with the runner's full token. */
+static int restricted_user_checked(void) {
+  cd_win_token spec = command_spec();
+  spec.sids[spec.n_sids++].kind = CD_WIN_TOKEN_SANDBOX_USER;
+  cd_runner_options opt = {.path = runner_path, .shared_desktop = true, .command_token = &spec,
+                           .command_user = CD_WIN_USER_OFFLINE};
+  cd_runner *r = NULL;
+  cordon_error err = {0};
+  CHECK(cd_runner_start(&opt, &r, &err) == 0, "start: %s", err.message);
+  char *cmd[] = {helper_utf8, "echo", "x"};
+  cd_msg req = request(cmd, 3, false);
+  uint32_t pid;
+  CHECK(cd_runner_spawn(r, &req, &pid, &err) == -1, "started the command as another user");
+  CHECK(strstr(err.message, CD_WIN_USER_OFFLINE) || strstr(err.message, "logon SID"),
+        "error: %s", err.message);
+  cd_runner_free(r);
+  return PASS;
+}
+
+static int launch_called(void *ctx, wchar_t *cmdline, wchar_t *env, PROCESS_INFORMATION *pi,
+                         cordon_error *err) {
+  *(bool *)ctx = true;
+  return cd_error_set(err, 0, "launched");
+}
+
+/* Fail closed: a runner of another identity (a launch hook or a token) is never
+ * started without a token spec for its commands. */
+static int launch_needs_token(void) {
+  bool called = false;
+  cd_runner_options opt = {.path = runner_path, .launch = launch_called, .launch_ctx = &called};
+  cd_runner *r = NULL;
+  cordon_error err = {0};
+  CHECK(cd_runner_start(&opt, &r, &err) == -1, "started without a token spec");
+  CHECK(!called, "the launch hook ran");
+  CHECK(strstr(err.message, "no token spec"), "error: %s", err.message);
+  /* With the spec, the hook runs and sees it as one --token word. */
+  cd_win_token spec = command_spec();
+  opt.command_token = &spec;
+  CHECK(cd_runner_start(&opt, &r, &err) == -1 && called, "the launch hook did not run: %s",
+        err.message);
   return PASS;
 }
 
@@ -1074,6 +1166,9 @@ static const struct {
     {"parent_gone", parent_gone},
     {"server_check", server_check},
     {"sandbox_bin", sandbox_bin},
+    {"restricted_spawn", restricted_spawn},
+    {"restricted_user_checked", restricted_user_checked},
+    {"launch_needs_token", launch_needs_token},
 };
 
 int wmain(int argc, wchar_t **argv);

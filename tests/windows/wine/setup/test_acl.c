@@ -10,7 +10,7 @@
 #include "check.h"
 #include "dacl.h"
 #include "everyone_writable.h"
-#include "sid.h"
+#include "windows/win32/common/sid.h"
 
 static PSID sid(const char *text) {
   PSID s = NULL;

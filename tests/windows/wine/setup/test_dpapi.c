@@ -7,7 +7,7 @@
 #include "dpapi_machine.h"
 #include "files.h"
 #include "secrets.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 static bool contains(const BYTE *hay, size_t n, const char *needle) {
   size_t k = strlen(needle);

@@ -13,9 +13,9 @@
 #include "progress.h"
 #include "read_acl_helper.h"
 #include "setup.h"
-#include "sid.h"
+#include "windows/win32/common/sid.h"
 #include "windows/ops.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 static bool exists(const wchar_t *dir, const wchar_t *name) {
   wchar_t *p = cd_wjoin(dir, name);
@@ -62,7 +62,7 @@ static void test_marker_files(const wchar_t *home) {
   CHECK(cd_setup_check(&o, &state, why, sizeof why, &err) == 0 &&
             state == CD_SETUP_NEEDS_SETUP,
         "fresh home: needs setup (%s)", why);
-  CHECK(cd_home_marker_store(home, CD_WIN_SETUP_VERSION, &err) == 0, "marker written");
+  CHECK(cd_home_marker_store(home, CD_WIN_SETUP_VERSION, false, &err) == 0, "marker written");
   cd_setup_marker m = {0};
   bool present = false;
   CHECK(cd_home_marker_load(home, &m, &present, &err) == 0 && present &&
@@ -90,6 +90,13 @@ static void test_marker_files(const wchar_t *home) {
   free(copy);
   CHECK(cd_setup_check(&o, &state, why, sizeof why, &err) == 0 && state == CD_SETUP_OK,
         "with the runner copy: ok (%s)", why);
+  /* Installed without --allow-local-binding: a run that allows it may not start,
+   * while the user's own part still refreshes. */
+  o.allow_local_binding = true;
+  CHECK(cd_setup_check(&o, &state, why, sizeof why, &err) == 0 &&
+            state == CD_SETUP_NEEDS_SETUP && strstr(why, "with --allow-local-binding"),
+        "a run allowing local binding on rules installed without it: needs setup (%s)", why);
+  o.allow_local_binding = false;
   write_file(home, L"setup_marker", "cordon-setup-marker\nversion=0\ntime=1\n");
   memset(&err, 0, sizeof err);
   CHECK(cd_setup_check(&o, &state, why, sizeof why, &err) < 0 &&
@@ -228,7 +235,7 @@ static void test_read_acl_queue(const wchar_t *home, const wchar_t *helper) {
   LocalFree(sd);
   LocalFree(cap);
   free(target8);
-  CHECK(cd_read_acls_retry(home, helper, &err) == 0, "retry requeues the failed request");
+  CHECK(cd_read_acls_retry(home, helper, &err) == 0, "retry requeues the failed request %s", err.message);
   CHECK(wait_for(queue, L"*.error"), "and it fails again, with a reason");
   free(queue);
 }

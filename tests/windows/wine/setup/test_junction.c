@@ -7,7 +7,7 @@
 #include "check.h"
 #include "files.h"
 #include "junction.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 int main(void) {
   const wchar_t *tmp = check_tempdir(L"junction");

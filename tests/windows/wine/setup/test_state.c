@@ -9,7 +9,7 @@
 #include "marker.h"
 #include "password.h"
 #include "progress.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 static bool parses(const char *text, cd_setup_marker *m, cordon_error *err) {
   return cd_marker_parse(text, strlen(text), m, err) == 0;
@@ -20,10 +20,20 @@ static void test_marker(void) {
   char buf[128];
   cordon_error err = {0};
   int n = cd_marker_format(&m, buf, sizeof buf);
-  CHECK(n > 0 && strcmp(buf, "cordon-setup-marker\nversion=7\ntime=1735689600\n") == 0,
-        "marker formats as magic, version, time");
-  CHECK(parses(buf, &back, &err) && back.version == 7 && back.time == 1735689600,
+  CHECK(n > 0 &&
+            strcmp(buf, "cordon-setup-marker\nversion=7\ntime=1735689600\nlocal_binding=0\n") == 0,
+        "marker formats as magic, version, time, local_binding");
+  CHECK(parses(buf, &back, &err) && back.version == 7 && back.time == 1735689600 &&
+            back.local_binding == CD_MARKER_LB_NO,
         "marker round-trips");
+  m.local_binding = CD_MARKER_LB_YES;
+  CHECK(cd_marker_format(&m, buf, sizeof buf) > 0 && strstr(buf, "\nlocal_binding=1\n") &&
+            parses(buf, &back, &err) && back.local_binding == CD_MARKER_LB_YES,
+        "local_binding=1 round-trips");
+  m.local_binding = CD_MARKER_LB_NO;
+  CHECK(parses("cordon-setup-marker\nversion=1\ntime=1\n", &back, &err) &&
+            back.local_binding == CD_MARKER_LB_UNKNOWN,
+        "an older marker without local_binding reads as unknown");
   CHECK(cd_marker_format(&m, buf, 10) < 0, "format refuses a short buffer");
   CHECK(parses("cordon-setup-marker\r\nversion=3\r\ntime=5\r\nfuture_key=x\n", &back, &err) &&
             back.version == 3,
@@ -44,6 +54,10 @@ static void test_marker(void) {
       {"cordon-setup-marker\nversion=1\ntime=1\ngarbage\n", "line without ="},
       {"cordon-setup-marker\nversion=1\ntime=99999999999999999999\n", "time overflow"},
       {"cordon-setup-marker\nVERSION=1\ntime=1\n", "upper-case key"},
+      {"cordon-setup-marker\nversion=1\ntime=1\nlocal_binding=2\n", "local_binding 2"},
+      {"cordon-setup-marker\nversion=1\ntime=1\nlocal_binding=\n", "local_binding empty"},
+      {"cordon-setup-marker\nversion=1\ntime=1\nlocal_binding=1\nlocal_binding=0\n",
+       "local_binding twice"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     memset(&err, 0, sizeof err);
@@ -53,8 +67,9 @@ static void test_marker(void) {
 }
 
 static void test_decide(void) {
-  cd_setup_marker old = {.version = 1, .time = 1}, cur = {.version = 2, .time = 1},
-                  newer = {.version = 3, .time = 1};
+  cd_setup_marker old = {.version = 1, .time = 1, .local_binding = CD_MARKER_LB_NO},
+                  cur = {.version = 2, .time = 1, .local_binding = CD_MARKER_LB_NO},
+                  newer = {.version = 3, .time = 1, .local_binding = CD_MARKER_LB_NO};
   char why[256];
   cd_setup_facts f = {.marker = &cur, .current_version = 2, .have_secrets = true,
                       .have_runner = true};
@@ -84,6 +99,38 @@ static void test_decide(void) {
   f.marker = &cur;
   CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_OK,
         "a stale progress file does not undo a current marker");
+}
+
+/* allow_local_binding is per run, the firewall rules machine-wide: a run whose
+ * policy differs from what is installed never starts, either way, nor when the
+ * marker does not say. */
+static void test_decide_local_binding(void) {
+  cd_setup_marker no = {.version = 2, .time = 1, .local_binding = CD_MARKER_LB_NO},
+                  yes = {.version = 2, .time = 1, .local_binding = CD_MARKER_LB_YES},
+                  unknown = {.version = 2, .time = 1};
+  char why[256];
+  cd_setup_facts f = {.marker = &no, .current_version = 2, .have_secrets = true,
+                      .have_runner = true};
+  CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_OK, "both without: ok (%s)", why);
+  f.allow_local_binding = true;
+  CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_NEEDS_SETUP &&
+            strstr(why, "elevated with --allow-local-binding") && !strchr(why, '\n'),
+        "run allows, installed without: setup with the flag (%s)", why);
+  f.marker = &yes;
+  CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_OK, "both with: ok (%s)", why);
+  f.allow_local_binding = false;
+  CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_NEEDS_SETUP &&
+            strstr(why, "elevated without --allow-local-binding") && !strchr(why, '\n'),
+        "installed with, run does not allow: never wider loopback (%s)", why);
+  f.marker = &unknown;
+  CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_NEEDS_SETUP,
+        "unknown installation: not guessed (%s)", why);
+  f.allow_local_binding = true;
+  CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_NEEDS_SETUP,
+        "unknown installation, run allows: not guessed (%s)", why);
+  f.local_binding_any = true;
+  CHECK(cd_setup_decide(&f, why, sizeof why) == CD_SETUP_OK,
+        "the user's own part (refresh) does not depend on it (%s)", why);
 }
 
 static void test_progress(void) {
@@ -184,6 +231,7 @@ int main(void) {
   test_quote();
   test_marker();
   test_decide();
+  test_decide_local_binding();
   test_progress();
   test_queue();
   test_password();

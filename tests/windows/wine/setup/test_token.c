@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "launch.h"
-#include "sid.h"
-#include "token.h"
+#include "windows/win32/common/launch.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/token.h"
 
 static bool has_sid(TOKEN_GROUPS *g, PSID s) {
   for (DWORD i = 0; i < g->GroupCount; i++)

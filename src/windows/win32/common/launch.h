@@ -11,8 +11,8 @@
  *    administrators hold, so the process is created by the Secondary Logon service
  *    (CreateProcessWithLogonW), which needs none. Call cd_user_logon first for the
  *    token the runner's pipe DACL names (cd_runner_options.token). */
-#ifndef CD_WIN_SETUP_LAUNCH_H
-#define CD_WIN_SETUP_LAUNCH_H
+#ifndef CD_WIN_COMMON_LAUNCH_H
+#define CD_WIN_COMMON_LAUNCH_H
 
 #include <windows.h>
 

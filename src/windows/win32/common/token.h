@@ -1,7 +1,7 @@
 /* The restricted token a sandboxed command runs with, built from the lowering's
  * token spec (cd_win_token). */
-#ifndef CD_WIN_SETUP_TOKEN_H
-#define CD_WIN_SETUP_TOKEN_H
+#ifndef CD_WIN_COMMON_TOKEN_H
+#define CD_WIN_COMMON_TOKEN_H
 
 #include <windows.h>
 

@@ -1,4 +1,4 @@
-#include "sid.h"
+#include "windows/win32/common/sid.h"
 
 #include <sddl.h>
 #include <stdio.h>
@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_sid_parse(const char *text, PSID *out, cordon_error *err) {
   if (!ConvertStringSidToSidA(text, out))

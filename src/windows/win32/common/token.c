@@ -1,11 +1,11 @@
-#include "token.h"
+#include "windows/win32/common/token.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "common/error.h"
-#include "sid.h"
-#include "winerr.h"
+#include "windows/win32/common/sid.h"
+#include "windows/win32/common/winutil.h"
 
 /* The logon session SID of TOKEN: the group flagged SE_GROUP_LOGON_ID. */
 static int logon_sid(HANDLE token, PSID *out, cordon_error *err) {

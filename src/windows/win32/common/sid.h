@@ -1,6 +1,6 @@
 /* SIDs by string or by account name, owned as LocalAlloc'd memory (LocalFree). */
-#ifndef CD_WIN_SETUP_SID_H
-#define CD_WIN_SETUP_SID_H
+#ifndef CD_WIN_COMMON_SID_H
+#define CD_WIN_COMMON_SID_H
 
 #include <windows.h>
 

@@ -1,11 +1,10 @@
-#include "launch.h"
+#include "windows/win32/common/launch.h"
 
 #include <stdlib.h>
 
 #include "common/error.h"
-#include "token.h"
-#include "winerr.h"
-#include "wstr.h"
+#include "windows/win32/common/token.h"
+#include "windows/win32/common/winutil.h"
 
 int cd_launch_restricted(const cd_win_token *spec, const char *user, const cd_launch *l,
                          PROCESS_INFORMATION *pi, cordon_error *err) {
