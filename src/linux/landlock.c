@@ -1,12 +1,16 @@
 /* Landlock lowering: plan -> handled rights, path rules, TCP ports and scopes, as
- * data. Nothing here touches the kernel or the filesystem (landlock_apply.c does). */
+ * data. Nothing here touches the kernel (landlock_apply.c does); the filesystem is
+ * only listed to cut hidden places out of a read-only root in the fallback. */
 #include "linux/landlock.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "policy/paths.h"
 
 #define FS(right) LANDLOCK_ACCESS_FS_##right
 
@@ -91,16 +95,18 @@ static const char *kind_noun(cd_plan_kind kind) {
   return "hidden path";
 }
 
+/* Where the host's unix sockets live (plan origin "socket"). Alone, Landlock cuts
+ * these out of a read-only root (punch_holes) and seccomp denies socket(AF_UNIX),
+ * since connect() needs no Landlock right. */
+static bool is_hole(const cd_plan_path *p) {
+  return p->kind == CD_PLAN_DENY_READ && p->origin == CD_ORIGIN_SOCKET;
+}
+
 /* The fallback has no mount layer, so every plan path must get from Landlock exactly
  * its own rights. A rule on an ancestor reaches everything beneath it and nothing
  * can take a right back, so a path is refused when an ancestor grants it more. */
 static int check_exact(const cd_plan *plan, size_t index, uint64_t handled, cordon_error *err) {
   const cd_plan_path *p = &plan->paths[index];
-  /* Where host sockets live is hidden to keep the sockets out of reach; alone,
-   * seccomp does that for every host socket at once (no socket(AF_UNIX), see
-   * seccomp.c), and the files there are no secrets. */
-  if (p->kind == CD_PLAN_DENY_READ && p->origin == CD_ORIGIN_SOCKET)
-    return 0;
   uint64_t mask = p->is_dir ? UINT64_MAX : FS_FILE;
   uint64_t wanted = path_rights(p, handled);
   const cd_plan_path *wider = NULL;
@@ -112,6 +118,9 @@ static int check_exact(const cd_plan *plan, size_t index, uint64_t handled, cord
   }
   if (!wider)
     return 0;
+  /* A place of host sockets inside a read-only root is cut out of it (punch_holes). */
+  if (is_hole(p) && kind_rights(wider->kind, handled) == (FS_READ & handled))
+    return 0;
   if (p->kind == CD_PLAN_DENY_READ)
     return cd_error_set(err, 0, "Landlock alone cannot hide '%s' inside the %s '%s'", p->path,
                         kind_noun(wider->kind), wider->path);
@@ -119,18 +128,64 @@ static int check_exact(const cd_plan *plan, size_t index, uint64_t handled, cord
                       p->path, kind_noun(wider->kind), wider->path);
 }
 
+/* Grant RIGHTS beneath DIR except beneath any of HOLES: DIR itself gets only
+ * READ_DIR, and each of its entries the rights, recursing into those that hold a
+ * hole. So the holes' contents are unreadable, though their names can be listed.
+ * Symlinks get no rule: a rule follows its path, and would grant the target. What is
+ * created in DIR later is not readable: narrower, never wider. */
+static int punch_holes(const char *dir, uint64_t rights, const cd_strv *holes,
+                       cd_landlock_ruleset *rs, cordon_error *err) {
+  bool holds_hole = false;
+  for (size_t i = 0; i < holes->len; i++) {
+    if (strcmp(holes->items[i], dir) == 0)
+      return 0;
+    holds_hole |= cd_path_is_within(holes->items[i], dir);
+  }
+  if (!holds_hole)
+    return add_rule(rs, dir, rights, false, err);
+  if (add_rule(rs, dir, rights & FS(READ_DIR), false, err) < 0)
+    return -1;
+  DIR *d = opendir(dir);
+  if (!d)
+    return cd_error_set(err, errno, "listing '%s'", dir);
+  int r = 0;
+  struct dirent *e;
+  while (r == 0 && (e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || e->d_type == DT_LNK)
+      continue;
+    _cleanup_free_ char *child = cd_path_join(dir, e->d_name);
+    if (!child)
+      r = cd_error_oom(err);
+    else
+      r = punch_holes(child, e->d_type == DT_DIR ? rights : rights & FS_FILE, holes, rs, err);
+  }
+  closedir(d);
+  return r;
+}
+
 static int lower_paths(const cd_plan *plan, bool namespaced, cd_landlock_ruleset *rs,
                        cordon_error *err) {
-  for (size_t i = 0; i < plan->n_paths; i++) {
+  cd_strv holes = {0};
+  int r = 0;
+  for (size_t i = 0; r == 0 && i < plan->n_paths; i++)
+    if (!namespaced && is_hole(&plan->paths[i]) && cd_strv_push(&holes, plan->paths[i].path) < 0)
+      r = cd_error_oom(err);
+  for (size_t i = 0; r == 0 && i < plan->n_paths; i++) {
     /* With namespaces the mount layer narrows nested carveouts exactly; Landlock
      * adds the wider grant as an independent bound. Alone, it must be exact. */
     if (!namespaced && check_exact(plan, i, rs->handled_fs, err) < 0)
-      return -1;
-    uint64_t rights = path_rights(&plan->paths[i], rs->handled_fs);
-    if (rights && add_rule(rs, plan->paths[i].path, rights, false, err) < 0)
-      return -1;
+      r = -1;
+    const cd_plan_path *p = &plan->paths[i];
+    uint64_t rights = path_rights(p, rs->handled_fs);
+    if (r < 0 || !rights)
+      continue;
+    if (p->is_dir && rights == (FS_READ & rs->handled_fs))
+      r = punch_holes(p->path, rights, &holes, rs, err);
+    else
+      r = add_rule(rs, p->path, rights, false, err);
   }
-  return 0;
+  cd_strv_free(&holes);
+  return r;
 }
 
 /* The devices and pseudo-filesystems any command needs, whatever the plan says. */

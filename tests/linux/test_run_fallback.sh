@@ -108,6 +108,16 @@ if wait_until 20 test -s "$E2E/ports"; then
   wait_until 20 test -S "$E2E/host.sock"
   try "fallback: a host pathname unix socket refused" denied "$ws" \
     "$PY -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect(\"$E2E/host.sock\")'"
+  # The places of host sockets are cut out of the readable root: their files are
+  # unreadable here too (container runtimes put secrets in /run/secrets).
+  if [ "$(id -u)" = 0 ]; then
+    mkdir -p "/run/$MARK" && echo "run-secret-$MARK" >"/run/$MARK/db"
+    try "fallback: a file in /run unreadable" denied "$ws" "cat /run/$MARK/db"
+    try "fallback: the rest of / readable" allowed "$ws" "cat /etc/hostname && ls /usr/bin >/dev/null"
+    rm -rf "/run/${MARK:?}"
+  else
+    skip "fallback: a file in /run unreadable" "needs root to create one"
+  fi
   try "fallback: socketpair works" allowed "$ws" "$PY -c 'import socket; a, b = socket.socketpair(); a.send(b\"x\"); assert b.recv(1) == b\"x\"'"
   try "fallback online: TCP to the host allowed (control)" allowed "$ws" \
     "$PY -c 'import socket; s = socket.create_connection((\"127.0.0.1\", $tport), timeout=5); s.sendall(b\"online-tcp\")'" --network online
