@@ -12,14 +12,16 @@ static const cd_mount_op own_mounts[] = {
 };
 #define N_OWN (sizeof own_mounts / sizeof own_mounts[0])
 
-static cd_mount_op op_for(const cd_plan_path *p) {
+static cd_mount_op op_for(const cd_plan *plan, const cd_plan_path *p) {
   cd_mount_op op = {.source = p->path, .target = p->path, .is_dir = p->is_dir};
   switch (p->kind) {
   case CD_PLAN_WRITABLE_ROOT:
     /* A writable /tmp is the sandbox's own: the command gets a scratch space, and
      * neither sees nor leaves anything in the host's /tmp (other users' sockets and
-     * files live there). Workspaces inside /tmp are bound on top of it. */
-    op.kind = strcmp(p->path, "/tmp") == 0 ? CD_MOUNT_TMPFS : CD_MOUNT_BIND;
+     * files live there). Workspaces inside /tmp are bound on top of it; a command
+     * whose workspace is /tmp itself gets the host's, or its work would be lost. */
+    op.kind = strcmp(p->path, "/tmp") == 0 && strcmp(plan->cwd, "/tmp") != 0 ? CD_MOUNT_TMPFS
+                                                                               : CD_MOUNT_BIND;
     break;
   case CD_PLAN_READABLE_ROOT:
   case CD_PLAN_DENY_WRITE:
@@ -73,7 +75,7 @@ int cd_mount_plan_lower(const cd_plan *plan, cd_mount_ops *out, cordon_error *er
                             "be granted or hidden",
                             cd_plan_kind_name(p->kind), p->path, own_mounts[k].target);
       }
-    cd_mount_op op = op_for(p);
+    cd_mount_op op = op_for(plan, p);
     if (!redundant(out, &op))
       out->items[out->len++] = op;
   }

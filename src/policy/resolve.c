@@ -187,11 +187,19 @@ static bool is_secret(const cd_strv *secrets, const char *path) {
   return cd_strv_contains(secrets, path);
 }
 
+static bool is_protected_name(const cd_policy *policy, const char *name) {
+  for (size_t k = 0; cd_protected_names[k]; k++)
+    if (strcmp(name, cd_protected_names[k]) == 0)
+      return true;
+  return cd_strv_contains(&policy->protected_names, name);
+}
+
 /* Home is never a root: an entry equal to home that grants access is replaced by
  * home's children minus the secrets, so the secrets are not reachable through the
  * home entry and new top-level names (a fresh ~/.aws) cannot be created. If home
  * cannot be listed, the entry is dropped: narrower, never wider. */
-static int replace_home_root(work *w, const cd_strv *secrets, cordon_error *err) {
+static int replace_home_root(work *w, const cd_policy *policy, const cd_strv *secrets,
+                             cordon_error *err) {
   if (!w->home)
     return 0;
   work_entry *home = work_find(w, w->home);
@@ -209,26 +217,23 @@ static int replace_home_root(work *w, const cd_strv *secrets, cordon_error *err)
   while (r == 0 && (d = readdir(dir))) {
     if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
       continue;
+    /* A writable home keeps its protected children read-only: they are left out,
+     * so they keep the access of what holds home (read under :root). */
+    if (saved.access == CD_ACCESS_WRITE && is_protected_name(policy, d->d_name))
+      continue;
     _cleanup_free_ char *child = cd_path_join(home_path, d->d_name);
     if (!child) {
       r = cd_error_oom(err);
       break;
     }
-    if (is_secret(secrets, child) || work_find(w, child))
+    /* Home is canonical, so a child that is no symlink is canonical too. A symlink
+     * (~/etc -> /etc, ~/self -> ~) would hand home's access to its target: it gets
+     * nothing, and its target keeps the access it has on its own. */
+    struct stat st;
+    if (lstat(child, &st) < 0 || S_ISLNK(st.st_mode) || is_secret(secrets, child) ||
+        work_find(w, child))
       continue;
-    char *canonical;
-    bool exists;
-    if (cd_path_canonicalize(child, &canonical, &exists, err) < 0) {
-      /* A dangling symlink or loop among home's children grants nothing. */
-      if (err)
-        *err = (cordon_error){0};
-      continue;
-    }
-    if (is_secret(secrets, canonical) || work_find(w, canonical)) {
-      free(canonical);
-      continue;
-    }
-    r = work_put(w, canonical, saved.access, saved.origin, saved.layer, saved.source, err);
+    r = work_put(w, CD_TAKE(child), saved.access, saved.origin, saved.layer, saved.source, err);
   }
   closedir(dir);
   return r;
@@ -429,11 +434,19 @@ static int resolve_context(work *w, const char *cwd, char *const envp[], cordon_
 
   if (cd_strv_push(&w->tmp_dirs, "/tmp") < 0)
     return cd_error_oom(err);
-  /* $TMPDIR joins :tmp only when it is a directory now: a stale value must not
-   * turn into a writable root that fails the whole run. */
+  /* $TMPDIR joins :tmp only when it is a directory now (a stale value must not turn
+   * into a writable root that fails the whole run), and only when it is a temp dir
+   * and not "/", home, or a directory holding home or the workspace: :tmp is
+   * implied by the mode, and must never make that much writable. */
   const char *tmpdir = cd_env_get(envp, "TMPDIR");
-  if (tmpdir && tmpdir[0] == '/' && strcmp(tmpdir, "/tmp") != 0 && stat(tmpdir, &st) == 0 &&
-      S_ISDIR(st.st_mode) && cd_strv_push(&w->tmp_dirs, tmpdir) < 0)
+  char *canonical_tmp = NULL;
+  if (tmpdir && tmpdir[0] == '/' && stat(tmpdir, &st) == 0 && S_ISDIR(st.st_mode) &&
+      cd_path_canonicalize(tmpdir, &canonical_tmp, &exists, err) < 0)
+    return cd_error_prefix(err, "TMPDIR");
+  _cleanup_free_ char *tmp = canonical_tmp;
+  if (tmp && strcmp(tmp, "/tmp") != 0 && strcmp(tmp, "/") != 0 &&
+      !cd_path_is_within(w->cwd, tmp) && !(w->home && cd_path_is_within(w->home, tmp)) &&
+      cd_strv_push(&w->tmp_dirs, tmp) < 0)
     return cd_error_oom(err);
 
   const char *state = cd_env_get(envp, "CORDON_HOME");
@@ -528,7 +541,7 @@ cd_plan *cd_resolve(const cd_policy *policy, const char *cwd, char *const envp[]
   if (r == 0)
     r = canonicalize_all(&secrets, "secret", err);
   if (r == 0)
-    r = replace_home_root(&w, &secrets, err);
+    r = replace_home_root(&w, policy, &secrets, err);
   if (r == 0)
     r = hide_paths(&w, &secrets, CD_ORIGIN_SECRET, "secret", err);
   if (r == 0)

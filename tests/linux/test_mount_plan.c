@@ -19,6 +19,7 @@ typedef struct {
 static cd_plan *plan_of(const row *rows, size_t n) {
   cd_plan *plan = calloc(1, sizeof *plan);
   assert_non_null(plan);
+  plan->cwd = strdup("/home/u/ws");
   plan->paths = calloc(n, sizeof *plan->paths);
   assert_non_null(plan->paths);
   for (size_t i = 0; i < n; i++) {
@@ -144,6 +145,19 @@ static void test_readonly_tmp_is_the_hosts(void **state) {
   done(plan, &ops);
 }
 
+/* A workspace that is /tmp itself is the host's /tmp, or its work would be lost. */
+static void test_tmp_as_workspace(void **state) {
+  const row rows[] = {{"/", CD_PLAN_READABLE_ROOT, true}, {"/tmp", CD_PLAN_WRITABLE_ROOT, true}};
+  cd_plan *plan = plan_of(rows, 2);
+  free(plan->cwd);
+  plan->cwd = strdup("/tmp");
+  cd_mount_ops ops;
+  cordon_error err = {0};
+  assert_int_equal(cd_mount_plan_lower(plan, &ops, &err), 0);
+  expect_op(&ops, 3, CD_MOUNT_BIND, "/tmp", false);
+  done(plan, &ops);
+}
+
 static void test_own_filesystems_refused(void **state) {
   const char *const paths[] = {"/dev", "/dev/sda", "/proc/1/root", "/proc"};
   for (size_t k = 0; k < 4; k++) {
@@ -180,6 +194,7 @@ int main(void) {
       cmocka_unit_test(test_parents_first),
       cmocka_unit_test(test_redundant_binds_skipped),
       cmocka_unit_test(test_readonly_tmp_is_the_hosts),
+      cmocka_unit_test(test_tmp_as_workspace),
       cmocka_unit_test(test_own_filesystems_refused),
       cmocka_unit_test(test_no_root),
   };

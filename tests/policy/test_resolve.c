@@ -326,6 +326,58 @@ static void test_home_is_never_a_root(void **state) {
   cd_policy_clear(&p);
 }
 
+/* A writable home split into its children keeps its protected children read-only,
+ * and hands nothing to what its symlinks point at. */
+static void test_home_split_protects_and_skips_symlinks(void **state) {
+  mkdirs("home/.git");
+  mkdirs("home/.codex");
+  mkdirs("elsewhere");
+  char target[PATH_MAX];
+  snprintf(target, sizeof target, "%s", at("elsewhere"));
+  assert_int_equal(symlink(target, at("home/link")), 0);
+  assert_int_equal(symlink(at("home"), at("home/self")), 0);
+  cd_policy p;
+  cd_policy_init(&p);
+  cd_plan *plan = resolve_ok(&p, "home", NULL);
+  assert_int_equal(cd_plan_access(plan, at("home/.git/config")), CD_ACCESS_READ);
+  assert_int_equal(cd_plan_access(plan, at("home/.codex/x")), CD_ACCESS_READ);
+  assert_null(find(plan, at("elsewhere")));
+  assert_int_equal(cd_plan_access(plan, at("elsewhere/f")), CD_ACCESS_READ);
+  assert_null(find(plan, at("home")));
+  assert_kind(plan, at("home/projects"), CD_PLAN_WRITABLE_ROOT);
+  cd_plan_free(plan);
+  cd_policy_clear(&p);
+}
+
+/* $TMPDIR never makes "/", home or the workspace's parents writable. */
+static void test_tmpdir_bounded(void **state) {
+  const char *bad[] = {"/", at("home"), root};
+  for (size_t i = 0; i < 3; i++) {
+    char env[PATH_MAX + 16];
+    snprintf(env, sizeof env, "TMPDIR=%s", bad[i]);
+    const char *extra[] = {env, NULL};
+    cd_policy p;
+    cd_policy_init(&p);
+    cd_plan *plan = resolve_ok(&p, "ws", extra);
+    if (strcmp(bad[i], "/") == 0)
+      assert_int_equal(cd_plan_access(plan, "/etc/passwd"), CD_ACCESS_READ);
+    else
+      assert_null(find(plan, bad[i]));
+    cd_plan_free(plan);
+    cd_policy_clear(&p);
+  }
+  mkdirs("mytmp");
+  char env[PATH_MAX + 16];
+  snprintf(env, sizeof env, "TMPDIR=%s", at("mytmp"));
+  const char *extra[] = {env, NULL};
+  cd_policy p;
+  cd_policy_init(&p);
+  cd_plan *plan = resolve_ok(&p, "ws", extra);
+  assert_kind(plan, at("mytmp"), CD_PLAN_WRITABLE_ROOT);
+  cd_plan_free(plan);
+  cd_policy_clear(&p);
+}
+
 static void test_git_config_count_appended(void **state) {
   cd_policy p;
   cd_policy_init(&p);
@@ -606,6 +658,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_state_dir_protected, setup, teardown),
       cmocka_unit_test_setup_teardown(test_special_paths, setup, teardown),
       cmocka_unit_test_setup_teardown(test_host_sockets, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_home_split_protects_and_skips_symlinks, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tmpdir_bounded, setup, teardown),
       cmocka_unit_test(test_workspace_inside_tmp),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
