@@ -2,22 +2,36 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-int cd_error_set(cordon_error *err, int errnum, const char *fmt, ...) {
+static int error_vset(cordon_error *err, int errnum, bool spell_out, const char *fmt,
+                      va_list ap) {
   if (!err)
     return -1;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-  if (n < 0)
+  if (vsnprintf(err->message, sizeof err->message, fmt, ap) < 0)
     err->message[0] = '\0';
   size_t len = strlen(err->message);
-  if (errnum != 0 && len < sizeof err->message)
+  if (spell_out && errnum != 0 && len < sizeof err->message)
     snprintf(err->message + len, sizeof err->message - len, ": %s", strerror(errnum));
   err->errnum = errnum;
+  return -1;
+}
+
+int cd_error_set(cordon_error *err, int errnum, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  error_vset(err, errnum, true, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+int cd_error_set_code(cordon_error *err, int errnum, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  error_vset(err, errnum, false, fmt, ap);
+  va_end(ap);
   return -1;
 }
 

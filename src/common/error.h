@@ -11,6 +11,12 @@
 int cd_error_set(cordon_error *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Set the message as written and record ERRNUM without spelling it out: for codes
+ * whose text would mislead (errno numbers differ between the C runtimes of Linux
+ * and Windows). Returns -1. ERR may be NULL. */
+int cd_error_set_code(cordon_error *err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Prefix the existing message with "context: ". Returns -1. */
 int cd_error_prefix(cordon_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

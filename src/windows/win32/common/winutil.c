@@ -87,19 +87,6 @@ int cd_hr_error(cordon_error *err, HRESULT hr, const char *fmt, ...) {
   return -1;
 }
 
-int cd_win_fail(cordon_error *err, int errnum, const char *fmt, ...) {
-  if (!err)
-    return -1;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    err->message[0] = '\0';
-  err->errnum = errnum;
-  return -1;
-}
-
 wchar_t *cd_wide(const char *utf8) {
   int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8, -1, NULL, 0);
   if (n <= 0)

@@ -22,11 +22,6 @@ int cd_win_error(cordon_error *err, DWORD code, const char *fmt, ...)
 /* The same for an HRESULT from a COM call ("(HRESULT 0x...)"). Returns -1. */
 int cd_hr_error(cordon_error *err, HRESULT hr, const char *fmt, ...)
     __attribute__((format(gnu_printf, 3, 4)));
-/* Set ERR's message (printf format) and ERRNUM without appending strerror's text,
- * which the Windows C runtime lacks for the POSIX additions (ETIMEDOUT, EPROTO):
- * the message says it all, errnum keeps the kind for the caller. Returns -1. */
-int cd_win_fail(cordon_error *err, int errnum, const char *fmt, ...)
-    __attribute__((format(gnu_printf, 3, 4)));
 
 /* ---- strings: the lowering's data and our messages are UTF-8, every Win32 call
  * takes UTF-16 (the W functions), so paths with any character work whatever the

@@ -80,14 +80,14 @@ int cd_rn_cmdline(char *const *argv, uint32_t argc, wchar_t **out, cordon_error 
     _cleanup_free_ wchar_t *w = cd_wide(argv[i]);
     if (!w) {
       free(b.p);
-      return cd_win_fail(err, EINVAL, "argv[%lu] is not valid UTF-8", (unsigned long)i);
+      return cd_error_set_code(err, EINVAL, "argv[%lu] is not valid UTF-8", (unsigned long)i);
     }
     if (i == 0) {
       /* The program name ends at the next quote whatever precedes it, so it
        * cannot carry one. */
       if (wcschr(w, L'"')) {
         free(b.p);
-        return cd_win_fail(err, EINVAL, "the program name %s contains '\"'", argv[0]);
+        return cd_error_set_code(err, EINVAL, "the program name %s contains '\"'", argv[0]);
       }
       bool q = needs_quotes(w);
       if (q)
@@ -107,7 +107,7 @@ int cd_rn_cmdline(char *const *argv, uint32_t argc, wchar_t **out, cordon_error 
   }
   if (b.len >= CMDLINE_MAX) {
     free(b.p);
-    return cd_win_fail(err, E2BIG, "the command line is %lu characters, over Windows' %d",
+    return cd_error_set_code(err, E2BIG, "the command line is %lu characters, over Windows' %d",
                         (unsigned long)b.len, CMDLINE_MAX - 1);
   }
   *out = b.p;
@@ -133,7 +133,7 @@ int cd_rn_envblock(char *const *env, uint32_t envc, wchar_t **out, cordon_error 
   for (uint32_t i = 0; i < envc; i++) {
     w[i] = cd_wide(env[i]);
     if (!w[i]) {
-      cd_win_fail(err, EINVAL, "env[%lu] is not valid UTF-8", (unsigned long)i);
+      cd_error_set_code(err, EINVAL, "env[%lu] is not valid UTF-8", (unsigned long)i);
       goto done;
     }
     total += wcslen(w[i]) + 1;

@@ -66,7 +66,7 @@ static int stream_read(void *ctx, void *buf, size_t len, size_t *done, cordon_er
       return 0;
     }
     if (code == WAIT_TIMEOUT)
-      return cd_win_fail(err, ETIMEDOUT, "%s: no data before the deadline", s->name);
+      return cd_error_set_code(err, ETIMEDOUT, "%s: no data before the deadline", s->name);
     return cd_win_error(err, code, "read from %s", s->name);
   }
   *done = n;
@@ -80,7 +80,7 @@ static int stream_write(void *ctx, const void *buf, size_t len, size_t *done,
   if (!transfer(s, true, (void *)buf, clamp(len), &n)) {
     DWORD code = GetLastError();
     if (code == WAIT_TIMEOUT)
-      return cd_win_fail(err, ETIMEDOUT, "%s: the reader took no data before the deadline",
+      return cd_error_set_code(err, ETIMEDOUT, "%s: the reader took no data before the deadline",
                           s->name);
     return cd_win_error(err, code, "write to %s", s->name);
   }

@@ -93,7 +93,7 @@ int cd_runner_launch(const cd_runner_options *opt, const cd_runner_pipes *p,
    * variant) without a token spec would run every command with that identity's
    * full token, i.e. with no write restriction at all. */
   if ((opt->token || opt->launch) && !opt->command_token)
-    return cd_win_fail(err, EINVAL, "the runner runs as another identity but was given no "
+    return cd_error_set_code(err, EINVAL, "the runner runs as another identity but was given no "
                                     "token spec for its commands: refusing to start it");
   char spec[CD_WIN_TOKEN_ARG_MAX] = "";
   if (opt->command_token &&
@@ -165,7 +165,7 @@ fail:
 
 int cd_runner_send(cd_runner *r, const cd_msg *msg, cordon_error *err) {
   if (r->broken)
-    return cd_win_fail(err, EPIPE, "the runner's channel is closed");
+    return cd_error_set_code(err, EPIPE, "the runner's channel is closed");
   r->to.deadline = cd_win_deadline(r->handshake_ms);
   if (cd_frame_write(&r->to_io, msg, err) < 0) {
     r->broken = true;
@@ -177,7 +177,7 @@ int cd_runner_send(cd_runner *r, const cd_msg *msg, cordon_error *err) {
 int cd_runner_recv(cd_runner *r, cd_msg *msg, DWORD timeout_ms, cordon_error *err) {
   *msg = (cd_msg){0};
   if (r->broken)
-    return cd_win_fail(err, EPIPE, "the runner's channel is closed");
+    return cd_error_set_code(err, EPIPE, "the runner's channel is closed");
   r->from.deadline = cd_win_deadline(timeout_ms);
   int n = cd_frame_read(&r->from_io, msg, err);
   if (n < 0) {
@@ -193,7 +193,7 @@ int cd_runner_spawn(cd_runner *r, const cd_msg *request, uint32_t *pid, cordon_e
   cd_msg m;
   int n = cd_runner_recv(r, &m, r->handshake_ms, err);
   if (n == 0)
-    cd_win_fail(err, EPIPE, "the runner closed the channel instead of answering");
+    cd_error_set_code(err, EPIPE, "the runner closed the channel instead of answering");
   if (n <= 0)
     goto fail;
   if (m.type == CD_MSG_SPAWN_READY) {
@@ -201,11 +201,11 @@ int cd_runner_spawn(cd_runner *r, const cd_msg *request, uint32_t *pid, cordon_e
     return 0;
   }
   if (m.type == CD_MSG_SPAWN_FAILED) {
-    cd_win_fail(err, (int)m.failed.code, "%s", m.failed.message);
+    cd_error_set_code(err, (int)m.failed.code, "%s", m.failed.message);
     cd_msg_free(&m);
     return -1; /* an answer: the runner exits by itself */
   }
-  cd_win_fail(err, EPROTO, "runner: answered a SpawnRequest with %s",
+  cd_error_set_code(err, EPROTO, "runner: answered a SpawnRequest with %s",
                cd_msg_type_name(m.type));
   cd_msg_free(&m);
 fail:

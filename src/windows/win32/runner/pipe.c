@@ -78,7 +78,7 @@ int cd_rn_pipe_accept(HANDLE pipe, const char *what, HANDLE process, DWORD pid,
       if (!cd_rn_overlapped_wait(pipe, &ov, w == WAIT_OBJECT_0 ? ULLONG_MAX : 0, NULL, &n)) {
         code = GetLastError();
         if (code == WAIT_TIMEOUT)
-          return cd_win_fail(err, ETIMEDOUT, "%s: the runner did not connect in time", what);
+          return cd_error_set_code(err, ETIMEDOUT, "%s: the runner did not connect in time", what);
         return cd_win_error(err, code, "%s: wait for the runner to connect", what);
       }
     } else if (code != ERROR_PIPE_CONNECTED) { /* connected before we asked: fine */
@@ -92,7 +92,7 @@ int cd_rn_pipe_accept(HANDLE pipe, const char *what, HANDLE process, DWORD pid,
   if (!GetNamedPipeClientProcessId(pipe, &client))
     return cd_win_error(err, GetLastError(), "%s: query the client's process id", what);
   if (client != pid)
-    return cd_win_fail(err, EACCES,
+    return cd_error_set_code(err, EACCES,
                         "%s: refused a connection from process %lu, which is not the runner "
                         "(process %lu)",
                         what, (unsigned long)client, (unsigned long)pid);
@@ -116,7 +116,7 @@ int cd_rn_pipe_open(const wchar_t *name, cd_rn_pipe_dir dir, DWORD server_pid, H
   if (!GetNamedPipeServerProcessId(h, &server))
     return cd_win_error(err, GetLastError(), "query the pipe server's process id");
   if (server != server_pid)
-    return cd_win_fail(err, EACCES,
+    return cd_error_set_code(err, EACCES,
                         "the pipe is served by process %lu, not by the parent (process %lu)",
                         (unsigned long)server, (unsigned long)server_pid);
   *out = cd_win_take_handle(&owned);

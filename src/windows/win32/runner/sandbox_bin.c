@@ -35,7 +35,7 @@ static int version_dir(const wchar_t *runner, const char *version, wchar_t *out,
                        cordon_error *err) {
   if (version && *version) {
     if (!safe_version(version))
-      return cd_win_fail(err, EINVAL, "version \"%s\" cannot name a directory", version);
+      return cd_error_set_code(err, EINVAL, "version \"%s\" cannot name a directory", version);
     size_t i = 0;
     for (; version[i]; i++) /* ASCII, checked above; at most 64 < cap */
       out[i] = (wchar_t)version[i];
@@ -63,7 +63,7 @@ static int ensure_dir(const wchar_t *path, cordon_error *err) {
   _cleanup_free_ char *p = cd_utf8(path);
   if (code == ERROR_ALREADY_EXISTS)
     /* A file, or a link that could point anywhere: never follow it. */
-    return cd_win_fail(err, EEXIST, "%s exists and is not a plain directory", p ? p : "?");
+    return cd_error_set_code(err, EEXIST, "%s exists and is not a plain directory", p ? p : "?");
   return cd_win_error(err, code, "create %s", p ? p : "?");
 }
 
@@ -125,7 +125,7 @@ int cd_sandbox_bin_install(const wchar_t *home, const wchar_t *runner, const cha
   /* Without the ACL step the copy's permissions would be whatever cordon home
    * passes down: refuse rather than guess. */
   if (!acl)
-    return cd_win_fail(err, EINVAL, "no ACL step for the runner's directory");
+    return cd_error_set_code(err, EINVAL, "no ACL step for the runner's directory");
   wchar_t name[96];
   if (version_dir(runner, version, name, sizeof name / sizeof name[0], err) < 0)
     return -1;

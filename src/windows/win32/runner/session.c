@@ -94,7 +94,7 @@ static int feed_input(session *s, const cd_msg *m, cordon_error *err) {
   HANDLE h = cd_rn_child_input(&s->child);
   if (!h) {
     if (s->input_closed)
-      return cd_win_fail(err, EPROTO, "the parent sent Stdin after CloseStdin");
+      return cd_error_set_code(err, EPROTO, "the parent sent Stdin after CloseStdin");
     return 0; /* the command stopped reading its input: the rest is dropped */
   }
   cd_rn_stream st;
@@ -137,7 +137,7 @@ static int on_frame(session *s, const cd_msg *m, cordon_error *err) {
     kill_tree(s, 128 + m->terminate.signal);
     return 0;
   default:
-    return cd_win_fail(err, EPROTO, "the parent sent %s during a session",
+    return cd_error_set_code(err, EPROTO, "the parent sent %s during a session",
                         cd_msg_type_name(m->type));
   }
 }
@@ -148,7 +148,7 @@ static DWORD WINAPI control_main(void *arg) {
     cd_msg m;
     int r = cd_frame_read(&s->ch->in_io, &m, &s->control_err);
     if (r == 0)
-      cd_win_fail(&s->control_err, EPIPE, "the parent closed the session");
+      cd_error_set_code(&s->control_err, EPIPE, "the parent closed the session");
     if (r <= 0)
       break;
     r = on_frame(s, &m, &s->control_err);
@@ -245,10 +245,10 @@ static int read_request(cd_rn_channel *ch, DWORD first_frame_ms, cd_msg *req,
   if (r < 0)
     return cd_error_prefix(err, "read the SpawnRequest");
   if (r == 0)
-    return cd_win_fail(err, EPIPE, "the parent closed the session before a SpawnRequest");
+    return cd_error_set_code(err, EPIPE, "the parent closed the session before a SpawnRequest");
   if (req->type == CD_MSG_SPAWN_REQUEST)
     return 0;
-  cd_win_fail(err, EPROTO, "expected a SpawnRequest, got %s", cd_msg_type_name(req->type));
+  cd_error_set_code(err, EPROTO, "expected a SpawnRequest, got %s", cd_msg_type_name(req->type));
   cd_msg_free(req);
   return -1;
 }

@@ -60,7 +60,7 @@ static int adopt_search(const cd_msg *req, const wchar_t *cwd, cordon_error *err
       path = req->spawn.env[i] + 5;
   _cleanup_free_ wchar_t *wpath = path ? cd_wide(path) : NULL;
   if (path && !wpath)
-    return cd_win_fail(err, EINVAL, "PATH is not valid UTF-8");
+    return cd_error_set_code(err, EINVAL, "PATH is not valid UTF-8");
   if (!SetEnvironmentVariableW(L"PATH", wpath) && wpath)
     return cd_win_error(err, GetLastError(), "take on the command's PATH");
   if (cwd && !SetCurrentDirectoryW(cwd))
@@ -77,7 +77,7 @@ int cd_rn_spawn(const cd_msg *req, const cd_rn_spawn_opts *opts, cd_rn_child *ou
       cd_rn_envblock(req->spawn.env, req->spawn.envc, &env, err) < 0)
     return -1;
   if (req->spawn.cwd[0] && !(cwd = cd_wide(req->spawn.cwd)))
-    return cd_win_fail(err, EINVAL, "the working directory is not valid UTF-8");
+    return cd_error_set_code(err, EINVAL, "the working directory is not valid UTF-8");
   if (adopt_search(req, cwd, err) < 0)
     return -1;
 
