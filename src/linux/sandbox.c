@@ -80,28 +80,29 @@ static _Noreturn void exec_command(const run_ctx *ctx) {
 
 /* Pid 1 starts the command with posix_spawn (a vfork, not a copy of pid 1's
  * memory): its own process group (signals from pid 1 reach its whole pipeline),
- * the caller's signal mask, and no file descriptor but stdio, as above. */
-static int spawn_command(const run_ctx *ctx, pid_t *pid, cordon_error *err) {
+ * the caller's signal mask, and no file descriptor but stdio, as above. Returns 0,
+ * or the errno of the failure, which is the exec's (ENOENT: not found). */
+static int spawn_command(const run_ctx *ctx, pid_t *pid) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t actions;
-  if (posix_spawnattr_init(&attr) != 0 || posix_spawn_file_actions_init(&actions) != 0)
-    return cd_error_oom(err);
-  int r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-  if (r == 0)
-    r = posix_spawnattr_setpgroup(&attr, 0);
-  if (r == 0)
-    r = posix_spawnattr_setsigmask(&attr, &ctx->old_mask);
-  if (r == 0)
-    r = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  if (r == 0)
-    r = posix_spawnp(pid, ctx->argv[0], &actions, &attr, ctx->argv, ctx->envp);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (r != 0) {
-    report_exec_failure(ctx->argv[0], r);
-    _exit(exit_status_for(r));
+  int r = posix_spawnattr_init(&attr);
+  if (r != 0)
+    return r;
+  r = posix_spawn_file_actions_init(&actions);
+  if (r == 0) {
+    r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+    if (r == 0)
+      r = posix_spawnattr_setpgroup(&attr, 0);
+    if (r == 0)
+      r = posix_spawnattr_setsigmask(&attr, &ctx->old_mask);
+    if (r == 0)
+      r = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (r == 0)
+      r = posix_spawnp(pid, ctx->argv[0], &actions, &attr, ctx->argv, ctx->envp);
+    posix_spawn_file_actions_destroy(&actions);
   }
-  return 0;
+  posix_spawnattr_destroy(&attr);
+  return r;
 }
 
 /* Die when cordon dies, even if it died before the parent-death signal was set. */
@@ -162,8 +163,11 @@ static _Noreturn void run_init(const run_ctx *ctx) {
   if (confine(ctx, &err) < 0)
     setup_failed(&err);
   pid_t command;
-  if (spawn_command(ctx, &command, &err) < 0)
-    setup_failed(&err);
+  int e = spawn_command(ctx, &command);
+  if (e != 0) {
+    report_exec_failure(ctx->argv[0], e);
+    _exit(exit_status_for(e));
+  }
   const cd_supervise_options supervise = {.target = -command};
   _exit(cd_supervise(command, &supervise));
 }
