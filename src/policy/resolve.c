@@ -78,6 +78,8 @@ static cd_access work_access(const work *w, const char *path) {
 static int work_put(work *w, char *path, cd_access access, cd_plan_origin origin,
                     cd_layer layer, const char *source, cordon_error *err) {
   _cleanup_free_ char *owned = path;
+  if (!path) /* callers pass strdup()'s result straight in */
+    return cd_error_oom(err);
   struct stat st;
   bool exists = lstat(path, &st) == 0;
   work_entry *old = work_find(w, path);
