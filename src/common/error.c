@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static int error_vset(cordon_error *err, int errnum, bool spell_out, const char *fmt,
-                      va_list ap) {
+__attribute__((format(printf, 4, 0))) static int error_vset(cordon_error *err, int errnum,
+                                                           bool spell_out, const char *fmt,
+                                                           va_list ap) {
   if (!err)
     return -1;
   if (vsnprintf(err->message, sizeof err->message, fmt, ap) < 0)
